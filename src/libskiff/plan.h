@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The plan: everything decided about a container before anything is created.
+ *
+ * parse (libocispec) -> validate (validate.c) -> plan (plan.c) -> clone
+ * (spawn.c) -> child setup (init.c) -> exec. The plan is built in the
+ * runtime process and inherited by the init process through clone(), so the
+ * child reads it without any serialisation. */
+#ifndef SKIFF_PLAN_H
+#define SKIFF_PLAN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "oci_spec.h"
+
+/* One namespace kind, in the order namespaces must be joined (user first). */
+enum sk_ns_kind {
+  SK_NS_USER,
+  SK_NS_MOUNT,
+  SK_NS_PID,
+  SK_NS_NET,
+  SK_NS_IPC,
+  SK_NS_UTS,
+  SK_NS_CGROUP,
+  SK_NS_TIME,
+  SK_NS_COUNT
+};
+
+struct sk_ns_plan {
+  bool wanted;    /* the config lists this namespace */
+  char *path;     /* join this one (NULL: create a new one) */
+};
+
+typedef struct sk_plan {
+  char *id;
+  char *bundle;      /* absolute, canonical */
+  char *rootfs;      /* absolute path of root.path */
+  oci_config *config;
+  char *config_json; /* the raw config.json, saved into the state dir */
+  size_t config_json_len;
+
+  struct sk_ns_plan ns[SK_NS_COUNT];
+  unsigned long clone_flags; /* CLONE_NEW* of the namespaces to create */
+
+  /* from the command line */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  char *console_socket;
+  char *pid_file;
+  bool systemd_cgroup;
+} sk_plan;
+
+static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {
+  return p->ns[k].wanted && p->ns[k].path == NULL;
+}
+static inline bool sk_plan_has_userns(const sk_plan *p) {
+  return p->ns[SK_NS_USER].wanted;
+}
+
+const char *sk_ns_name(enum sk_ns_kind k);       /* "user", "mount", ... */
+int sk_ns_kind_from_name(const char *name);      /* -1 when unknown */
+int sk_ns_clone_flag(enum sk_ns_kind k);         /* CLONE_NEWUSER, ... */
+
+#endif
