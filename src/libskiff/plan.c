@@ -101,6 +101,10 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
+  /* Refused rather than ignored: running without a requested filter would
+   * silently weaken the container. */
+  if (p->config->linux_->seccomp)
+    return sk_fail(err, 0, "linux.seccomp: seccomp filters are not supported yet");
   return 0;
 }
 
@@ -123,6 +127,10 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
 
   if (load_config(p, err) < 0)
     return -1;
+  const oci_hooks *h = p->config->hooks;
+  if (h && (h->n_prestart || h->n_create_runtime || h->n_create_container ||
+            h->n_start_container || h->n_poststart || h->n_poststop))
+    return sk_fail(err, 0, "hooks: hooks are not supported yet");
   if (validate_process(p, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
     return -1;
   *out = sk_steal_ptr(&p);
