@@ -7,7 +7,12 @@
 #include "cmd.h"
 #include "oci_spec.h"
 #include "process.h"
+#include "seccomp_filter.h"
 #include "simple.h"
+
+#include <linux/seccomp.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const char usage[] = "Usage: skiff features\n"
                             "Print the features of this runtime as JSON (features.md).\n";
@@ -25,6 +30,28 @@ static char *const mount_options[] = {
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static size_t count(const char *const *v) {
+  size_t n = 0;
+  while (v && v[n])
+    n++;
+  return n;
+}
+
+/* A flag this kernel knows makes seccomp() fail on the NULL program with
+ * EFAULT; an unknown one with EINVAL. */
+static size_t supported_seccomp_flags(char **out) {
+  static const unsigned long values[] = {1UL << 0, 1UL << 1, 1UL << 2, 1UL << 5};
+  size_t n = 0;
+  for (size_t i = 0; seccomp_flag_names[i]; i++) {
+    unsigned long flags = values[i];
+    if (values[i] == (1UL << 5))
+      flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL) < 0 && errno == EFAULT)
+      out[n++] = (char *)seccomp_flag_names[i];
+  }
+  return n;
+}
 
 int cmd_features(const struct sk_global *g, int argc, char **argv) {
   int r = simple_parse("features", usage, argc, argv, NULL, "", NULL);
@@ -47,6 +74,18 @@ int cmd_features(const struct sk_global *g, int argc, char **argv) {
     ncaps++;
   f.capabilities = (char **)caps;
   f.n_capabilities = ncaps;
+  f.seccomp_enabled = true;
+  f.seccomp_actions = (char **)seccomp_action_names;
+  f.n_seccomp_actions = count(seccomp_action_names);
+  f.seccomp_operators = (char **)seccomp_operator_names;
+  f.n_seccomp_operators = count(seccomp_operator_names);
+  f.seccomp_archs = (char **)seccomp_arch_names;
+  f.n_seccomp_archs = count(seccomp_arch_names);
+  f.seccomp_known_flags = (char **)seccomp_flag_names;
+  f.n_seccomp_known_flags = count(seccomp_flag_names);
+  char *supported[8];
+  f.seccomp_supported_flags = supported;
+  f.n_seccomp_supported_flags = supported_seccomp_flags(supported);
   char *json = oci_features_to_json(&f, true);
   if (json == NULL)
     return 1;

@@ -8,6 +8,7 @@
 #include <linux/keyctl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
+#include "seccomp_filter.h"
 #include "sync.h"
 #include "util.h"
 
@@ -75,11 +77,32 @@ static int wait_for_start(int fifo_rd, sk_error **err) {
   }
 }
 
-static int setup_container(const sk_plan *plan, int syncfd, char **exe, sk_error **err) {
+/* The container process state's "state" for a seccomp listener. */
+static char *listener_state_json(const sk_plan *plan, pid_t host_pid) {
+  oci_state st = {.oci_version = OCI_SPEC_VERSION,
+                  .id = plan->id,
+                  .status = "creating",
+                  .has_pid = true,
+                  .pid = host_pid,
+                  .bundle = plan->bundle,
+                  .annotations = plan->config->annotations};
+  return oci_state_to_json(&st, false);
+}
+
+static int install_seccomp(const sk_plan *plan, pid_t host_pid, sk_error **err) {
+  if (plan->seccomp.bpf == NULL)
+    return 0;
+  _cleanup_free_ char *state = plan->seccomp.notify ? listener_state_json(plan, host_pid) : NULL;
+  return seccomp_install(&plan->seccomp, state ? state : "{}", host_pid, err);
+}
+
+static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *host_pid,
+                           sk_error **err) {
   struct sk_msg msg;
   int r = sync_recv(syncfd, &msg, err);
   if (r <= 0 || msg.type != SK_MSG_GO)
     return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime went away before the go");
+  *host_pid = (pid_t)atoi(msg.payload);
 
   if (namespaces_enter(plan, err) < 0)
     return -1;
@@ -92,6 +115,10 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, sk_error
   const oci_process *proc = plan->config->process;
   if (process_find_executable(proc, exe, err) < 0)
     return -1;
+  /* Without noNewPrivileges a filter can only be loaded while we still
+   * hold CAP_SYS_ADMIN, i.e. before the process's identity is applied. */
+  if (!proc->no_new_privileges && install_seccomp(plan, *host_pid, err) < 0)
+    return -1;
   if (process_apply(proc, sk_plan_has_userns(plan), err) < 0)
     return -1;
   return 0;
@@ -100,9 +127,10 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, sk_error
 _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_wr) {
   sk_error *err = NULL;
   char *exe = NULL;
+  pid_t host_pid = 0;
 
   close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, syncfd, fifo_rd, fifo_wr);
-  if (setup_container(plan, syncfd, &exe, &err) < 0) {
+  if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);
   }
@@ -115,6 +143,11 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   close(syncfd);
 
   if (wait_for_start(fifo_rd, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  /* As late as possible: the filter constrains nothing of our setup. */
+  if (plan->config->process->no_new_privileges && install_seccomp(plan, host_pid, &err) < 0) {
     fprintf(stderr, "skiff init: %s\n", err->msg);
     _exit(1);
   }

@@ -26,6 +26,7 @@ void plan_free(sk_plan **pp) {
   free(p->config_json);
   free(p->argv);
   free(p->envp);
+  seccomp_plan_clear(&p->seccomp);
   free(p->console_socket);
   free(p->pid_file);
   free(p);
@@ -101,11 +102,7 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
-  /* Refused rather than ignored: running without a requested filter would
-   * silently weaken the container. */
-  if (p->config->linux_->seccomp)
-    return sk_fail(err, 0, "linux.seccomp: seccomp filters are not supported yet");
-  return 0;
+  return seccomp_plan(p->config->linux_->seccomp, &p->seccomp, err);
 }
 
 int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 
 /* One namespace kind, in the order namespaces must be joined (user first). */
 enum sk_ns_kind {
@@ -43,6 +44,7 @@ typedef struct sk_plan {
   char **envp; /* process.env, NULL-terminated */
 
   struct sk_ns_plan ns[SK_NS_COUNT];
+  struct sk_seccomp_plan seccomp; /* compiled linux.seccomp */
   unsigned long clone_flags; /* CLONE_NEW* of the namespaces to create */
 
   /* from the command line */

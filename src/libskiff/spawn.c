@@ -2,6 +2,7 @@
 #include "spawn.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -108,7 +109,11 @@ int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, struct sk_spawned 
 
   if (namespaces_write_id_maps(plan, s.pid, err) < 0)
     goto fail;
-  if (sync_send(parent_end, SK_MSG_GO, 0, NULL, err) < 0)
+  /* The go carries the init's pid as we see it (for the seccomp listener's
+   * container process state). */
+  char pidbuf[16];
+  snprintf(pidbuf, sizeof(pidbuf), "%d", s.pid);
+  if (sync_send(parent_end, SK_MSG_GO, 0, pidbuf, err) < 0)
     goto fail;
   if (wait_ready(&s, parent_end, err) < 0)
     goto fail;
