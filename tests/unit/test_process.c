@@ -539,6 +539,71 @@ static int t_caps_names(void) {
   return 0;
 }
 
+/* A capability libcap knows but the kernel lacks: skipped with a warning.
+ * Pretend to be an older kernel by bind-mounting "30" over cap_last_cap. */
+static int t_cap_newer_than_kernel(void) {
+  _cleanup_error_ sk_error *err = NULL;
+  char fake[512], log[512];
+  snprintf(fake, sizeof(fake), "%s/cap_last_cap", tmpdir);
+  snprintf(log, sizeof(log), "%s/stderr-%d", tmpdir, (int)getpid());
+  int fd = open(fake, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  CHECK(fd >= 0 && write(fd, "30\n", 3) == 3, "write %s", fake);
+  close(fd);
+  CHECK(unshare(CLONE_NEWNS) == 0, "unshare: %s", strerror(errno));
+  CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "private: %s", strerror(errno));
+  CHECK(mount(fake, "/proc/sys/kernel/cap_last_cap", NULL, MS_BIND, NULL) == 0, "bind: %s",
+        strerror(errno));
+  CHECK(caps_kernel_last() == 30, "cap_last_cap %d", caps_kernel_last());
+
+  int saved = dup(2);
+  int lfd = open(log, O_RDWR | O_CREAT | O_TRUNC, 0644);
+  CHECK(saved >= 0 && lfd >= 0 && dup2(lfd, 2) == 2, "redirect stderr");
+  char *names[] = {"CAP_CHOWN", "CAP_BPF"};
+  oci_capabilities caps = {.bounding = names, .n_bounding = 2};
+  sk_caps out;
+  int r = caps_parse(&caps, &out, &err);
+  dup2(saved, 2);
+  char buf[512] = "";
+  ssize_t n = pread(lfd, buf, sizeof(buf) - 1, 0);
+  close(lfd);
+  unlink(log);
+  CHECK(r == 0 && out.bounding == 1, "%s, bounding %" PRIx64, msg(err), out.bounding);
+  CHECK(n > 0 && strstr(buf, "warning: process.capabilities.bounding: CAP_BPF is not supported"),
+        "stderr: %s", buf);
+  return 0;
+}
+
+/* In a user namespace whose setgroups is "deny": no additionalGids is fine
+ * (setgroups skipped), some is an error that says why. */
+static int t_userns_setgroups_deny(void) {
+  _cleanup_error_ sk_error *err = NULL;
+  if (unshare(CLONE_NEWUSER) < 0) {
+    fprintf(stderr, "    unshare(CLONE_NEWUSER): %s: not tested\n", strerror(errno));
+    return 0;
+  }
+  int fd = open("/proc/self/setgroups", O_WRONLY);
+  CHECK(fd >= 0 && write(fd, "deny", 4) == 4, "setgroups deny: %s", strerror(errno));
+  close(fd);
+  fd = open("/proc/self/uid_map", O_WRONLY);
+  CHECK(fd >= 0 && write(fd, "0 0 1", 5) == 5, "uid_map: %s", strerror(errno));
+  close(fd);
+  fd = open("/proc/self/gid_map", O_WRONLY);
+  CHECK(fd >= 0 && write(fd, "0 0 1", 5) == 5, "gid_map: %s", strerror(errno));
+  close(fd);
+
+  oci_process p = base_process();
+  p.capabilities = full_caps();
+  CHECK(process_apply(&p, true, &err) == 0, "%s", msg(err));
+  uint32_t gids[] = {0};
+  p.user.additional_gids = gids;
+  p.user.n_additional_gids = 1;
+  int r = process_apply(&p, true, &err);
+  CHECK(r == -1 && strstr(msg(err), "process.user.additionalGids: setgroups") &&
+            strstr(msg(err), "\"deny\""),
+        "%s", msg(err));
+  return 0;
+}
+
 /* ---- process_apply: cwd ------------------------------------------------ */
 
 static int t_cwd(void) {
@@ -681,6 +746,8 @@ int main(void) {
   run("apply: ambient needs inheritable", t_ambient_needs_inheritable);
   run("apply: noNewPrivileges", t_no_new_privileges);
   run("caps: names", t_caps_names);
+  run("caps: capability newer than the kernel", t_cap_newer_than_kernel);
+  run("apply: user namespace with setgroups denied", t_userns_setgroups_deny);
   run("apply: cwd", t_cwd);
   run("apply: cwd as the container user", t_cwd_as_user);
   run("apply: cwd escaping the root", t_cwd_escape);
