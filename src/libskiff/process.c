@@ -84,9 +84,10 @@ int process_find_executable(const oci_process *p, char **path, sk_error **err) {
     search = DEFAULT_PATH;
   /* An empty PATH= searches nowhere; an empty entry inside it means the
    * current directory (POSIX), taken as process.cwd. */
-  for (const char *s = search; *search != '\0'; s++) {
-    const char *colon = strchrnul(s, ':');
-    int dlen = (int)(colon - s);
+  const char *s = search;
+  while (*search != '\0') {
+    const char *end = strchrnul(s, ':');
+    int dlen = (int)(end - s);
     _cleanup_free_ char *cand = NULL;
     if (asprintf(&cand, "%.*s/%s", dlen ? dlen : 1, dlen ? s : ".", name) < 0)
       return sk_fail(err, ENOMEM, "exec: \"%s\"", name);
@@ -97,9 +98,9 @@ int process_find_executable(const oci_process *p, char **path, sk_error **err) {
       *path = sk_steal_ptr(&full);
       return 0;
     }
-    if (*colon == '\0')
-      break;
-    s = colon;
+    if (*end == '\0')
+      break; /* that was the last entry */
+    s = end + 1;
   }
   return sk_fail(err, 0, "exec: \"%s\": executable file not found in $PATH", name);
 }

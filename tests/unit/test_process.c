@@ -285,6 +285,18 @@ static int t_relative_against_cwd(void) {
     return 1;
   r = process_find_executable(&p, &path, &err);
   CHECK(r == 0 && strcmp(path, want) == 0, "%s -> %s", msg(err), path ? path : "(null)");
+  free(path);
+  path = NULL;
+
+  /* An empty entry (here the trailing one) is the cwd. */
+  char *env2[] = {"PATH=/nonexistent:", NULL};
+  p.env = env2;
+  p.cwd = cwd;
+  free(want);
+  if (asprintf(&want, "%s/bin2/./prog", tmpdir) < 0)
+    return 1;
+  r = process_find_executable(&p, &path, &err);
+  CHECK(r == 0 && strcmp(path, want) == 0, "%s -> %s", msg(err), path ? path : "(null)");
   return 0;
 }
 
