@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's init: the cloned child, from the parent's go to execve.
+ * The order of the steps is the order of this file's init_main(). */
+#include "init.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "util.h"
+
+/* Close every fd the init does not need (the state dir lock above all: a
+ * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
+ * our three fds. close_range over the gaps: a handful of syscalls. */
+static void close_unneeded_fds(unsigned int first, int keep1, int keep2, int keep3) {
+  int keep[3] = {keep1, keep2, keep3};
+  /* sort the three */
+  for (int i = 0; i < 3; i++)
+    for (int j = i + 1; j < 3; j++)
+      if (keep[j] < keep[i]) {
+        int t = keep[i];
+        keep[i] = keep[j];
+        keep[j] = t;
+      }
+  unsigned int from = first;
+  for (int i = 0; i < 3; i++) {
+    if (keep[i] < 0 || (unsigned int)keep[i] < from) {
+      if (keep[i] >= 0 && (unsigned int)keep[i] + 1 > from)
+        from = (unsigned int)keep[i] + 1;
+      continue;
+    }
+    if ((unsigned int)keep[i] > from)
+      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+    from = (unsigned int)keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
+}
+
+static int join_session_keyring(const sk_plan *plan, sk_error **err) {
+  if (plan->no_new_keyring)
+    return 0;
+  /* A new session keyring per container, so that keys of the host session
+   * are not reachable from it. Kernels without keyrings (ENOSYS) or with
+   * them disabled for containers (EPERM under seccomp/LSM) are tolerated. */
+  char name[300];
+  snprintf(name, sizeof(name), "_ses.%s", plan->id);
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+      errno != EPERM && errno != EACCES)
+    return sk_fail_errno(err, "join a new session keyring");
+  return 0;
+}
+
+/* Block until `start` writes to exec.fifo. */
+static int wait_for_start(int fifo_rd, sk_error **err) {
+  int flags = fcntl(fifo_rd, F_GETFL);
+  if (flags < 0 || fcntl(fifo_rd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    return sk_fail_errno(err, "exec.fifo: fcntl");
+  char byte;
+  for (;;) {
+    ssize_t n = read(fifo_rd, &byte, 1);
+    if (n == 1)
+      return 0;
+    if (n < 0 && errno == EINTR)
+      continue;
+    return sk_fail(err, n < 0 ? errno : EPIPE, "exec.fifo: wait for start");
+  }
+}
+
+static int setup_container(const sk_plan *plan, int syncfd, char **exe, sk_error **err) {
+  struct sk_msg msg;
+  int r = sync_recv(syncfd, &msg, err);
+  if (r <= 0 || msg.type != SK_MSG_GO)
+    return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime went away before the go");
+
+  if (namespaces_enter(plan, err) < 0)
+    return -1;
+  if (join_session_keyring(plan, err) < 0)
+    return -1;
+  if (rootfs_prepare(plan, err) < 0)
+    return -1;
+  if (rootfs_enter(plan, err) < 0)
+    return -1;
+  const oci_process *proc = plan->config->process;
+  if (process_find_executable(proc, exe, err) < 0)
+    return -1;
+  if (process_apply(proc, sk_plan_has_userns(plan), err) < 0)
+    return -1;
+  return 0;
+}
+
+_Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_wr) {
+  sk_error *err = NULL;
+  char *exe = NULL;
+
+  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, syncfd, fifo_rd, fifo_wr);
+  if (setup_container(plan, syncfd, &exe, &err) < 0) {
+    sync_send_error(syncfd, err);
+    _exit(1);
+  }
+  /* Nothing of the runtime may reach the user process: everything above
+   * the preserved fds is close-on-exec (the sync socket and exec.fifo are
+   * already). */
+  syscall(SYS_close_range, 3 + (unsigned int)plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (sync_send(syncfd, SK_MSG_READY, 0, NULL, &err) < 0)
+    _exit(1);
+  close(syncfd);
+
+  if (wait_for_start(fifo_rd, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  execve(exe, plan->argv, plan->envp);
+  fprintf(stderr, "skiff init: exec %s: %s\n", exe, strerror(errno));
+  _exit(127);
+}
