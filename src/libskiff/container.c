@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "log.h"
 #include "spawn.h"
 #include "util.h"
@@ -100,10 +101,67 @@ static int save_created_state(sk_container *c, const sk_plan *plan, pid_t pid, s
   c->rootfs = strdup(plan->rootfs);
   c->created = now_rfc3339();
   c->owner = owner_name();
+  const oci_hooks *h = plan->config->hooks;
+  c->post_hooks = h && (h->n_poststart || h->n_poststop);
   if (sk_write_file_atomic(c->dirfd, "config.json", plan->config_json, plan->config_json_len,
                            err) < 0)
     return -1;
   return state_save(c, err);
+}
+
+static int run_runtime_hooks(const sk_plan *plan, pid_t pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  _cleanup_free_ char *state = plan_state_json(plan, pid, "creating");
+  if (state == NULL)
+    return sk_fail(err, ENOMEM, "hooks");
+  if (hooks_run("prestart", h->prestart, h->n_prestart, state, err) < 0)
+    return -1;
+  return hooks_run("createRuntime", h->create_runtime, h->n_create_runtime, state, err);
+}
+
+/* The config a container was created with (saved in its state dir). */
+static oci_config *load_saved_config(sk_container *c, sk_error **err) {
+  _cleanup_close_ int fd = openat(c->dirfd, "config.json", O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (fd < 0) {
+    sk_fail_errno(err, "container \"%s\": open its config.json", c->id);
+    return NULL;
+  }
+  if (sk_read_fd_all(fd, &data, &len, err) < 0)
+    return NULL;
+  _cleanup_free_ char *perr = NULL;
+  oci_config *cfg = oci_config_parse_data(data, len, &perr);
+  if (cfg == NULL)
+    sk_fail(err, 0, "container \"%s\": its config.json: %s", c->id, perr ? perr : "invalid");
+  return cfg;
+}
+
+static char *container_state_json(sk_container *c, const char *status) {
+  char *saved = c->state->status;
+  c->state->status = (char *)status;
+  char *json = oci_state_to_json(c->state, false);
+  c->state->status = saved;
+  return json;
+}
+
+/* Runs the post hooks of `kind` ("poststart" or "poststop") if any. */
+static int run_post_hooks(sk_container *c, const char *kind, const char *status, sk_error **err) {
+  if (!c->post_hooks || c->state == NULL)
+    return 0;
+  oci_config *cfg = load_saved_config(c, err);
+  if (cfg == NULL)
+    return -1;
+  int r = 0;
+  const oci_hooks *h = cfg->hooks;
+  bool start = strcmp(kind, "poststart") == 0;
+  size_t n = h ? (start ? h->n_poststart : h->n_poststop) : 0;
+  if (n > 0) {
+    _cleanup_free_ char *state = container_state_json(c, status);
+    r = hooks_run(kind, start ? h->poststart : h->poststop, n, state ? state : "{}", err);
+  }
+  oci_config_free(cfg);
+  return r;
 }
 
 /* The create operation up to a waiting init. On success the container is
@@ -119,7 +177,7 @@ static int create_locked(const struct sk_global *g, const sk_plan *plan, sk_cont
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
   if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0)
     goto fail;
-  if (spawn_init(plan, fifo_rd, fifo_wr, &s, err) < 0)
+  if (spawn_init(plan, fifo_rd, fifo_wr, run_runtime_hooks, &s, err) < 0)
     goto fail;
   if (save_created_state(c, plan, s.pid, err) < 0)
     goto fail;
@@ -171,12 +229,23 @@ static int signal_start(sk_container *c, sk_error **err) {
   return 0;
 }
 
+static int delete_locked(sk_container *c, bool force, sk_error **err);
+
 static int start_locked(sk_container *c, sk_error **err) {
   enum sk_status st = state_status(c);
   if (st != SK_CREATED)
     return sk_fail(err, 0, "container \"%s\" is %s: only a created container can be started",
                    c->id, sk_status_name(st));
-  return signal_start(c, err);
+  if (signal_start(c, err) < 0)
+    return -1;
+  if (run_post_hooks(c, "poststart", "running", err) < 0) {
+    /* runtime.md: a failed poststart hook stops and deletes the container. */
+    sk_error *ignored = NULL;
+    delete_locked(c, true, &ignored);
+    sk_error_free(&ignored);
+    return -1;
+  }
+  return 0;
 }
 
 int container_start(const struct sk_global *g, const char *id, sk_error **err) {
@@ -274,6 +343,13 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
   if (st == SK_RUNNING || st == SK_CREATED || st == SK_PAUSED) {
     if (kill_and_wait(c, err) < 0)
       return -1;
+  }
+  /* poststop needs the saved config: run before the state dir goes, as a
+   * warning only (runtime.md). */
+  sk_error *hook_err = NULL;
+  if (run_post_hooks(c, "poststop", "stopped", &hook_err) < 0) {
+    sk_warn("%s", hook_err->msg);
+    sk_error_free(&hook_err);
   }
   return state_remove(c, err);
 }

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
@@ -77,22 +78,42 @@ static int wait_for_start(int fifo_rd, sk_error **err) {
   }
 }
 
-/* The container process state's "state" for a seccomp listener. */
-static char *listener_state_json(const sk_plan *plan, pid_t host_pid) {
-  oci_state st = {.oci_version = OCI_SPEC_VERSION,
-                  .id = plan->id,
-                  .status = "creating",
-                  .has_pid = true,
-                  .pid = host_pid,
-                  .bundle = plan->bundle,
-                  .annotations = plan->config->annotations};
-  return oci_state_to_json(&st, false);
+/* createRuntime and prestart run in the runtime: ask the parent and wait;
+ * then createContainer here, in the container's namespaces, before
+ * pivot_root. */
+static int run_create_hooks(const sk_plan *plan, int syncfd, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL)
+    return 0;
+  if (h->n_prestart || h->n_create_runtime) {
+    struct sk_msg msg;
+    if (sync_send(syncfd, SK_MSG_HOOKS, 0, NULL, err) < 0)
+      return -1;
+    int r = sync_recv(syncfd, &msg, err);
+    if (r <= 0 || msg.type != SK_MSG_HOOKS_DONE)
+      return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime's hooks did not complete");
+  }
+  if (h->n_create_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "creating");
+  return hooks_run("createContainer", h->create_container, h->n_create_container,
+                   state ? state : "{}", err);
+}
+
+static int run_start_hooks(const sk_plan *plan, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL || h->n_start_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "created");
+  return hooks_run("startContainer", h->start_container, h->n_start_container,
+                   state ? state : "{}", err);
 }
 
 static int install_seccomp(const sk_plan *plan, pid_t host_pid, sk_error **err) {
   if (plan->seccomp.bpf == NULL)
     return 0;
-  _cleanup_free_ char *state = plan->seccomp.notify ? listener_state_json(plan, host_pid) : NULL;
+  _cleanup_free_ char *state =
+      plan->seccomp.notify ? plan_state_json(plan, host_pid, "creating") : NULL;
   return seccomp_install(&plan->seccomp, state ? state : "{}", host_pid, err);
 }
 
@@ -109,6 +130,8 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
   if (join_session_keyring(plan, err) < 0)
     return -1;
   if (rootfs_prepare(plan, err) < 0)
+    return -1;
+  if (run_create_hooks(plan, syncfd, *host_pid, err) < 0)
     return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
@@ -143,6 +166,10 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   close(syncfd);
 
   if (wait_for_start(fifo_rd, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  if (run_start_hooks(plan, host_pid, &err) < 0) {
     fprintf(stderr, "skiff init: %s\n", err->msg);
     _exit(1);
   }

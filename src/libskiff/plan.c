@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "namespaces.h"
 #include "util.h"
 
@@ -105,6 +106,17 @@ static int validate_linux(sk_plan *p, sk_error **err) {
   return seccomp_plan(p->config->linux_->seccomp, &p->seccomp, err);
 }
 
+char *plan_state_json(const sk_plan *p, pid_t pid, const char *status) {
+  oci_state st = {.oci_version = (char *)OCI_SPEC_VERSION,
+                  .id = p->id,
+                  .status = (char *)status,
+                  .has_pid = pid > 0,
+                  .pid = pid,
+                  .bundle = p->bundle,
+                  .annotations = p->config->annotations};
+  return oci_state_to_json(&st, false);
+}
+
 int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
   _cleanup_plan_ sk_plan *p = calloc(1, sizeof(*p));
   if (p == NULL)
@@ -124,10 +136,8 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
 
   if (load_config(p, err) < 0)
     return -1;
-  const oci_hooks *h = p->config->hooks;
-  if (h && (h->n_prestart || h->n_create_runtime || h->n_create_container ||
-            h->n_start_container || h->n_poststart || h->n_poststop))
-    return sk_fail(err, 0, "hooks: hooks are not supported yet");
+  if (hooks_validate(p->config->hooks, err) < 0)
+    return -1;
   if (validate_process(p, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
     return -1;
   *out = sk_steal_ptr(&p);

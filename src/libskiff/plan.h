@@ -76,6 +76,9 @@ struct sk_plan_opts {
   bool systemd_cgroup;
 };
 #include "error.h"
+/* The state document of the planned container (for hooks and the seccomp
+ * listener); malloc'd JSON. */
+char *plan_state_json(const sk_plan *p, pid_t pid, const char *status);
 int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err);
 void plan_free(sk_plan **p);
 #define _cleanup_plan_ __attribute__((cleanup(plan_free)))
