@@ -186,10 +186,15 @@ oj_node *oj_parse(const char *data, size_t len, char **err) {
     return NULL;
   }
   yajl_status st = yajl_parse(h, (const unsigned char *)data, len);
-  if (st == yajl_status_ok)
+  /* The offset is yajl's count of bytes consumed, i.e. the 1-based position
+   * of the offending character; an error at the end (premature EOF) is at
+   * the length of the document. */
+  size_t off = yajl_get_bytes_consumed(h);
+  if (st == yajl_status_ok) {
     st = yajl_complete_parse(h);
+    off = len;
+  }
   if (st != yajl_status_ok) {
-    size_t off = yajl_get_bytes_consumed(h);
     if (st == yajl_status_client_canceled) {
       char *msg = NULL;
       if (asprintf(&msg, "parse error: %s", b.why ? b.why : "cancelled") >= 0) {
