@@ -183,6 +183,8 @@ static int create_locked(const struct sk_global *g, const sk_plan *plan, sk_cont
     goto fail;
   if (plan->pid_file && write_pid_file(plan->pid_file, s.pid, err) < 0)
     goto fail;
+  sk_debug("container %s created: init pid %d, bundle %s, rootfs %s", plan->id, s.pid,
+           plan->bundle, plan->rootfs);
   *spawned = s;
   *out = sk_steal_ptr(&c);
   return 0;
@@ -238,6 +240,7 @@ static int start_locked(sk_container *c, sk_error **err) {
                    c->id, sk_status_name(st));
   if (signal_start(c, err) < 0)
     return -1;
+  sk_debug("container %s started", c->id);
   if (run_post_hooks(c, "poststart", "running", err) < 0) {
     /* runtime.md: a failed poststart hook stops and deletes the container. */
     sk_error *ignored = NULL;
@@ -298,6 +301,7 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   _cleanup_close_ int pidfd = pidfd_for(c, err);
   if (pidfd < 0)
     return -1;
+  sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
   if (all && kill_all_in_pidns(c, sig, err) < 0)
     return -1;
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(all && errno == ESRCH))
@@ -351,6 +355,7 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
     sk_warn("%s", hook_err->msg);
     sk_error_free(&hook_err);
   }
+  sk_debug("container %s deleted (was %s)", c->id, sk_status_name(st));
   return state_remove(c, err);
 }
 

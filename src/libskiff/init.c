@@ -14,33 +14,31 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "util.h"
 
 /* Close every fd the init does not need (the state dir lock above all: a
  * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
- * our three fds. close_range over the gaps: a handful of syscalls. */
-static void close_unneeded_fds(unsigned int first, int keep1, int keep2, int keep3) {
-  int keep[3] = {keep1, keep2, keep3};
-  /* sort the three */
-  for (int i = 0; i < 3; i++)
-    for (int j = i + 1; j < 3; j++)
+ * the fds in `keep` (-1 entries ignored). close_range over the gaps: a
+ * handful of syscalls. */
+static void close_unneeded_fds(unsigned int first, int *keep, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
       if (keep[j] < keep[i]) {
         int t = keep[i];
         keep[i] = keep[j];
         keep[j] = t;
       }
   unsigned int from = first;
-  for (int i = 0; i < 3; i++) {
-    if (keep[i] < 0 || (unsigned int)keep[i] < from) {
-      if (keep[i] >= 0 && (unsigned int)keep[i] + 1 > from)
-        from = (unsigned int)keep[i] + 1;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < 0 || (unsigned int)keep[i] < from)
       continue;
-    }
     if ((unsigned int)keep[i] > from)
       syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
     from = (unsigned int)keep[i] + 1;
@@ -129,6 +127,8 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (join_session_keyring(plan, err) < 0)
     return -1;
+  if (sysctl_apply(plan, err) < 0)
+    return -1;
   if (rootfs_prepare(plan, err) < 0)
     return -1;
   if (run_create_hooks(plan, syncfd, *host_pid, err) < 0)
@@ -152,7 +152,10 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   char *exe = NULL;
   pid_t host_pid = 0;
 
-  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, syncfd, fifo_rd, fifo_wr);
+  /* Messages of the init go to --log only: its stderr is the container's. */
+  sk_log_to_stderr(false);
+  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd()};
+  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);

@@ -13,6 +13,7 @@
 
 #include "hooks.h"
 #include "namespaces.h"
+#include "sysctl.h"
 #include "util.h"
 
 void plan_free(sk_plan **pp) {
@@ -103,6 +104,8 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
+  if (sysctl_validate(p, err) < 0)
+    return -1;
   return seccomp_plan(p->config->linux_->seccomp, &p->seccomp, err);
 }
 
