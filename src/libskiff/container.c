@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "spawn.h"
+#include "terminal.h"
 #include "util.h"
 
 static char *now_rfc3339(void) {
@@ -166,18 +168,43 @@ static int run_post_hooks(sk_container *c, const char *kind, const char *status,
 
 /* The create operation up to a waiting init. On success the container is
  * locked and saved; on failure nothing of it is left. */
-static int create_locked(const struct sk_global *g, const sk_plan *plan, sk_container **out,
-                         struct sk_spawned *spawned, sk_error **err) {
+/* The fd the init sends the pty master to: the engine's --console-socket,
+ * or (run in the foreground) one end of a socketpair whose other end we
+ * keep in *ours. */
+static int open_console_channel(sk_plan *plan, int *ours, sk_error **err) {
+  if (!plan->config->process->terminal)
+    return 0;
+  if (plan->console_socket) {
+    plan->console_fd = terminal_connect(plan->console_socket, err);
+    return plan->console_fd < 0 ? -1 : 0;
+  }
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return sk_fail_errno(err, "terminal: socketpair");
+  *ours = sp[0];
+  plan->console_fd = sp[1];
+  return 0;
+}
+
+static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container **out,
+                         struct sk_spawned *spawned, int *master, sk_error **err) {
   _cleanup_container_ sk_container *c = NULL;
   if (state_create_dir(g->root, plan->id, &c, err) < 0)
     return -1;
 
   _cleanup_close_ int fifo_rd = -1;
   _cleanup_close_ int fifo_wr = -1;
+  _cleanup_close_ int console_ours = -1;
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
   if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0)
     goto fail;
-  if (spawn_init(plan, fifo_rd, fifo_wr, run_runtime_hooks, &s, err) < 0)
+  if (open_console_channel(plan, &console_ours, err) < 0)
+    goto fail;
+  int r = spawn_init(plan, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
+  sk_closep(&plan->console_fd);
+  if (r < 0)
+    goto fail;
+  if (console_ours >= 0 && (*master = terminal_recv_master(console_ours, err)) < 0)
     goto fail;
   if (save_created_state(c, plan, s.pid, err) < 0)
     goto fail;
@@ -210,7 +237,8 @@ int container_create(const struct sk_global *g, const struct sk_plan_opts *o, sk
     return -1;
   _cleanup_container_ sk_container *c = NULL;
   struct sk_spawned s;
-  if (create_locked(g, plan, &c, &s, err) < 0)
+  int master = -1;
+  if (create_locked(g, plan, &c, &s, &master, err) < 0)
     return -1;
   if (s.pidfd >= 0)
     close(s.pidfd);
@@ -271,14 +299,18 @@ static int pidfd_for(const sk_container *c, sk_error **err) {
   return fd;
 }
 
-/* Processes of the container's pid namespace (for kill --all without a
- * cgroup): every pid whose /proc/<pid>/ns/pid is the init's. */
-static int kill_all_in_pidns(const sk_container *c, int sig, sk_error **err) {
+/* Every process of the container, for kill --all (until cgroups track
+ * them): the processes in the init's mount namespace. Every container has
+ * its own one (plan.c requires it), so this never reaches the host's. */
+static int kill_all_in_mntns(const sk_container *c, int sig, sk_error **err) {
   char path[300];
   struct stat init_ns, st;
-  snprintf(path, sizeof(path), "/proc/%d/ns/pid", c->state->pid);
+  snprintf(path, sizeof(path), "/proc/%d/ns/mnt", c->state->pid);
   if (stat(path, &init_ns) < 0)
     return sk_fail_errno(err, "container \"%s\": %s", c->id, path);
+  if (stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == init_ns.st_ino &&
+      st.st_dev == init_ns.st_dev)
+    return sk_fail(err, 0, "container \"%s\": shares our mount namespace", c->id);
   DIR *d = opendir("/proc");
   if (d == NULL)
     return sk_fail_errno(err, "open /proc");
@@ -286,7 +318,7 @@ static int kill_all_in_pidns(const sk_container *c, int sig, sk_error **err) {
   while ((de = readdir(d)) != NULL) {
     if (de->d_name[0] < '0' || de->d_name[0] > '9')
       continue;
-    snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+    snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
     if (stat(path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
       kill(atoi(de->d_name), sig);
   }
@@ -302,7 +334,7 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   if (pidfd < 0)
     return -1;
   sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
-  if (all && kill_all_in_pidns(c, sig, err) < 0)
+  if (all && kill_all_in_mntns(c, sig, err) < 0)
     return -1;
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(all && errno == ESRCH))
     return sk_fail_errno(err, "container \"%s\": signal %d", c->id, sig);
@@ -414,12 +446,14 @@ static int wait_exit_status(pid_t pid) {
 int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool detach,
                   bool keep, int *exit_status, sk_error **err) {
   struct sk_plan_opts opts = with_globals(g, o);
+  opts.attach_terminal = !detach;
   _cleanup_plan_ sk_plan *plan = NULL;
   if (plan_build(&opts, &plan, err) < 0)
     return -1;
   _cleanup_container_ sk_container *c = NULL;
   struct sk_spawned s;
-  if (create_locked(g, plan, &c, &s, err) < 0)
+  _cleanup_close_ int master = -1;
+  if (create_locked(g, plan, &c, &s, &master, err) < 0)
     return -1;
   _cleanup_close_ int pidfd = s.pidfd;
   if (start_locked(c, err) < 0) {
@@ -436,7 +470,7 @@ int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool 
   /* Let other commands (state, kill) at the container while it runs. */
   char *id = strdup(c->id);
   state_close(&c);
-  *exit_status = wait_exit_status(s.pid);
+  *exit_status = master >= 0 ? terminal_forward(master, s.pid) : wait_exit_status(s.pid);
   int r = 0;
   if (!keep) {
     r = container_delete(g, id, true, err);

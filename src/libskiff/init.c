@@ -21,6 +21,7 @@
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "sysctl.h"
+#include "terminal.h"
 #include "util.h"
 
 /* Close every fd the init does not need (the state dir lock above all: a
@@ -135,6 +136,10 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
+  if (plan->config->process->terminal && terminal_setup(plan, plan->console_fd, err) < 0)
+    return -1;
+  if (plan->console_fd >= 0)
+    close(plan->console_fd);
   const oci_process *proc = plan->config->process;
   if (process_find_executable(proc, exe, err) < 0)
     return -1;
@@ -154,7 +159,7 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
 
   /* Messages of the init go to --log only: its stderr is the container's. */
   sk_log_to_stderr(false);
-  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd()};
+  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
   close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);

@@ -55,6 +55,17 @@ static int load_config(sk_plan *p, sk_error **err) {
   return 0;
 }
 
+static int validate_terminal(const sk_plan *p, const struct sk_plan_opts *o, sk_error **err) {
+  bool terminal = p->config->process->terminal;
+  if (terminal && o->console_socket == NULL && !o->attach_terminal)
+    return sk_fail(err, 0,
+                   "process.terminal is true: --console-socket is required, the engine "
+                   "receives the terminal through it");
+  if (!terminal && o->console_socket != NULL)
+    return sk_fail(err, 0, "--console-socket given but process.terminal is false");
+  return 0;
+}
+
 static int validate_process(sk_plan *p, sk_error **err) {
   const oci_process *proc = p->config->process;
   if (proc == NULL)
@@ -64,8 +75,6 @@ static int validate_process(sk_plan *p, sk_error **err) {
   if (proc->cwd == NULL || proc->cwd[0] != '/')
     return sk_fail(err, 0, "process.cwd: must be an absolute path, got \"%s\"",
                    proc->cwd ? proc->cwd : "");
-  if (proc->terminal)
-    return sk_fail(err, 0, "process.terminal: terminals are not supported yet");
   p->argv = null_terminated(proc->args, proc->n_args);
   p->envp = null_terminated(proc->env, proc->n_env);
   if (p->argv == NULL || p->envp == NULL)
@@ -132,6 +141,7 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
   p->no_new_keyring = o->no_new_keyring;
   p->preserve_fds = o->preserve_fds;
   p->systemd_cgroup = o->systemd_cgroup;
+  p->console_fd = -1;
   if (o->console_socket)
     p->console_socket = strdup(o->console_socket);
   if (o->pid_file)
@@ -141,7 +151,7 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
     return -1;
   if (hooks_validate(p->config->hooks, err) < 0)
     return -1;
-  if (validate_process(p, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
+  if (validate_process(p, err) < 0 || validate_terminal(p, o, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
     return -1;
   *out = sk_steal_ptr(&p);
   return 0;

@@ -54,6 +54,9 @@ typedef struct sk_plan {
   char *console_socket;
   char *pid_file;
   bool systemd_cgroup;
+
+  /* filled by the runtime before the clone */
+  int console_fd; /* where the init sends the pty master, or -1 */
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {
@@ -74,6 +77,7 @@ struct sk_plan_opts {
   const char *console_socket;
   const char *pid_file;
   bool systemd_cgroup;
+  bool attach_terminal; /* `run` in the foreground: we are the console */
 };
 #include "error.h"
 /* The state document of the planned container (for hooks and the seccomp
