@@ -77,6 +77,12 @@ static void test_schema_examples(void) {
   }
   char path[4200];
   char *err = NULL;
+  struct stat st;
+  snprintf(path, sizeof path, "%s/features", base);
+  if (stat(path, &st) < 0) {
+    printf("# SKIP %s: not found\n", path);
+    return;
+  }
   snprintf(path, sizeof path, "%s/features/good/minimal.json", base);
   oci_features *f = parse_file(path, &err);
   check(f && strcmp(f->oci_version_min, "1.0.0") == 0 &&
