@@ -98,6 +98,16 @@ static int do_bind(struct entry *e, sk_error **err) {
   if (dest < 0)
     return sk_fail_errno(err, "destination");
   struct sk_tree_attrs a = tree_attrs(&e->o);
+  _cleanup_close_ int userns = -1;
+  if (e->o.idmap) {
+    if ((userns = sk_idmap_userns(e->m, err)) < 0)
+      return sk_wrap(err, "%s", e->o.idmap_recursive ? "ridmap" : "idmap");
+    a.userns_fd = userns;
+    if (e->o.idmap_recursive)
+      a.rec_set |= MOUNT_ATTR_IDMAP;
+    else
+      a.top_set |= MOUNT_ATTR_IDMAP;
+  }
   const char *what;
   if (sk_tree_attach(tree, dest, &a, &what) < 0)
     return sk_fail_errno(err, "bind %s: %s", src, what);
@@ -238,8 +248,11 @@ static int mount_entry(const sk_plan *plan, int rootfd, const oci_mount *m, bool
   e.recursive_bind = (e.o.flags & MS_REC) != 0;
   if (m->destination == NULL || m->destination[0] == '\0')
     r = sk_fail(err, 0, "no destination");
-  else if (e.o.idmap)
-    r = sk_fail(err, EOPNOTSUPP, "%s mounts", e.o.idmap_recursive ? "ridmap" : "idmap");
+  else if (e.o.idmap && (!bind || sk_plan_has_userns(plan)))
+    /* The mapping is in host ids: inside the container's user namespace
+     * the runtime would have to make that namespace for us. */
+    r = sk_fail(err, EOPNOTSUPP, "%s mounts %s", e.o.idmap_recursive ? "ridmap" : "idmap",
+                bind ? "in a user namespace" : "of a non-bind mount");
   else if (bind && e.o.unknown != NULL)
     /* data means nothing to a bind mount: a word we do not know is a typo */
     r = sk_fail(err, 0, "unknown mount option \"%s\"", e.o.unknown);

@@ -574,8 +574,33 @@ static void setup_err_tmpfs(struct tc *t) {
 static void setup_err_device(struct tc *t) { add_device(t, "x", "/dev/bad", 1, 3, -1, -1, -1); }
 static void setup_err_prop(struct tc *t) { t->lx.rootfs_propagation = strdup("bogus"); }
 static void setup_err_type(struct tc *t) { add_mount(t, "/x", NULL, "/tmp", "ro"); }
+static oci_id_mapping idmap_1000[] = {{.container_id = 0, .host_id = 1000, .size = 1}};
+
+static void add_idmapped(struct tc *t, const char *dest, const char *opts) {
+  add_mount(t, dest, NULL, fmt("%s/src/dir", t->bundle), opts);
+  oci_mount *m = &t->mounts[t->cfg.n_mounts - 1];
+  m->uid_mappings = m->gid_mappings = idmap_1000;
+  m->n_uid_mappings = m->n_gid_mappings = 1;
+}
+
+static void setup_idmap(struct tc *t) {
+  add_idmapped(t, "/id", "rbind,idmap");
+  add_idmapped(t, "/rid", "rbind,ridmap");
+}
+
+static void inside_idmap(struct tc *t) {
+  struct stat st;
+  CHECK(stat("/id/hello", &st) == 0 && st.st_uid == 1000 && st.st_gid == 1000,
+        "idmap: root's file shows as 1000 (%u)", st.st_uid);
+  CHECK(stat("/id/sub/.", &st) == 0 && st.st_uid == 0, "idmap: submount not mapped (%u)",
+        st.st_uid);
+  CHECK(stat("/rid/sub/.", &st) == 0 && st.st_uid == 1000, "ridmap: submount mapped (%u)",
+        st.st_uid);
+}
+
 static void setup_err_idmap(struct tc *t) {
-  add_mount(t, "/x", NULL, fmt("%s/src/dir", t->bundle), "rbind,idmap");
+  add_idmapped(t, "/x", "rbind,idmap");
+  sh("chown -R %d:%d %s", ROOT_MAP, ROOT_MAP, t->rootfs);
 }
 
 static const struct tcase cases[] = {
@@ -614,10 +639,13 @@ static const struct tcase cases[] = {
      "linux.rootfsPropagation: unknown value \"bogus\""},
     {"error: no type", 0, setup_err_type, NULL, NULL, NULL, NULL,
      "mounts[0] /x: no type and no bind option"},
-    {"error: idmap", 0, setup_err_idmap, NULL, NULL, NULL, NULL, "mounts[0] /x: idmap mounts"},
+    {"idmap and ridmap", NS_PID, setup_idmap, child_binds, NULL, inside_idmap, NULL, NULL},
+    {"error: idmap in a user namespace", NS_USER, setup_err_idmap, NULL, NULL, NULL, NULL,
+     "mounts[0] /x: idmap mounts in a user namespace: Operation not supported"},
 };
 
 static void child_body(const struct tcase *c, struct tc *t) {
+  alarm(30); /* a hung case must not hang `make check` */
   if (c->in_child)
     c->in_child(t);
   sk_error *err = NULL;
@@ -667,6 +695,7 @@ static void run_case(const struct tcase *c) {
   pid_t pid = fork();
   if (pid == 0) {
     char b = 0;
+    alarm(60);
     if (c->ns & NS_USER) {
       if (unshare(CLONE_NEWUSER) < 0)
         _exit(20);
