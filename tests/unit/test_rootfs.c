@@ -603,6 +603,14 @@ static void setup_err_idmap(struct tc *t) {
   sh("chown -R %d:%d %s", ROOT_MAP, ROOT_MAP, t->rootfs);
 }
 
+/* CVE-2019-19921: a destination that leads into /proc through a symlink. */
+static void setup_err_proc(struct tc *t) {
+  add_mount(t, "/proc", "proc", "proc", NULL);
+  add_mount(t, "/proc/cpuinfo", NULL, fmt("%s/src/file", t->bundle), "bind");
+  sh("ln -s /proc/self %s/vol", t->rootfs);
+  add_mount(t, "/vol/attr", "tmpfs", "tmpfs", NULL);
+}
+
 static const struct tcase cases[] = {
     {"default spec, root.readonly", NS_PID | NS_NET | NS_IPC, setup_default, NULL, NULL,
      inside_default, NULL, NULL},
@@ -637,6 +645,8 @@ static const struct tcase cases[] = {
      "linux.devices[0] /dev/bad: type must be one of c b u p, not \"x\""},
     {"error: bad rootfsPropagation", 0, setup_err_prop, NULL, NULL, NULL, NULL,
      "linux.rootfsPropagation: unknown value \"bogus\""},
+    {"error: mount over procfs", NS_PID, setup_err_proc, NULL, NULL, NULL, NULL,
+     "mounts[2] /vol/attr: mounting over procfs is not allowed: Operation not permitted"},
     {"error: no type", 0, setup_err_type, NULL, NULL, NULL, NULL,
      "mounts[0] /x: no type and no bind option"},
     {"idmap and ridmap", NS_PID, setup_idmap, child_binds, NULL, inside_idmap, NULL, NULL},
