@@ -478,7 +478,8 @@ char *oci_state_to_json(const oci_state *s, bool pretty);
 char *oci_features_to_json(const oci_features *f, bool pretty);
 
 /* The config `skiff spec` writes: the content of `runc spec` (runc 1.1) with
- * ociVersion OCI_SPEC_VERSION (terminal true, "sh", hostname "runc", the
+ * ociVersion OCI_SPEC_VERSION, but terminal false, hostname "skiff" and no
+ * ambient capabilities (see spec_default.c) ("sh", the
  * default mounts, masked and read-only paths, a deny-all device cgroup rule,
  * namespaces pid network ipc uts mount). With `rootless`, like `runc spec
  * --rootless`: a user namespace with mappings for `uid`/`gid`, no network

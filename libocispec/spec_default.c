@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* The config `skiff spec` writes. Its content matches what `runc spec`
- * (runc 1.1) generates, so that bundles made for runc work unchanged; only
- * ociVersion is ours. The document is written with the JSON writer and read
+/* The config `skiff spec` writes. Its content follows what `runc spec`
+ * (runc 1.1) generates, with three differences: terminal is false (the
+ * config runs as-is from a script or a test, with no console socket), the
+ * hostname is "skiff", and there is no ambient set (an ambient capability
+ * must also be inheritable, which runc's default is not: runc 1.2 dropped
+ * it for that reason). The document is written with the JSON writer and read
  * back with the parser, so the struct is built by the same code as any
  * config.json. */
 #include <stdlib.h>
@@ -48,7 +51,7 @@ static void write_process(oci_json_writer *w) {
                                      "CAP_NET_BIND_SERVICE", NULL};
   oci_jw_key(w, "process");
   oci_jw_begin_object(w);
-  oci_jw_kv_bool(w, "terminal", true);
+  oci_jw_kv_bool(w, "terminal", false);
   oci_jw_key(w, "user");
   oci_jw_begin_object(w);
   oci_jw_kv_uint(w, "uid", 0);
@@ -62,7 +65,6 @@ static void write_process(oci_json_writer *w) {
   strings(w, "bounding", caps);
   strings(w, "effective", caps);
   strings(w, "permitted", caps);
-  strings(w, "ambient", caps);
   oci_jw_end_object(w);
   oci_jw_key(w, "rlimits");
   oci_jw_begin_array(w);
@@ -160,7 +162,7 @@ oci_config *oci_config_new_default(bool rootless, uint32_t uid, uint32_t gid) {
   oci_jw_kv_string(w, "path", "rootfs");
   oci_jw_kv_bool(w, "readonly", true);
   oci_jw_end_object(w);
-  oci_jw_kv_string(w, "hostname", "runc");
+  oci_jw_kv_string(w, "hostname", "skiff");
   write_mounts(w, rootless);
   write_linux(w, rootless, uid, gid);
   oci_jw_end_object(w);

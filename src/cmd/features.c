@@ -6,6 +6,8 @@
 
 #include "cmd.h"
 #include "oci_spec.h"
+#include "lsm.h"
+#include "mount_options.h"
 #include "process.h"
 #include "seccomp_filter.h"
 #include "simple.h"
@@ -17,17 +19,10 @@
 static const char usage[] = "Usage: skiff features\n"
                             "Print the features of this runtime as JSON (features.md).\n";
 
-static char *const hooks[] = {NULL};
+static char *const hooks[] = {"prestart",       "createRuntime", "createContainer",
+                              "startContainer", "poststart",     "poststop"};
 static char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "time", "user",
                                    "uts"};
-static char *const mount_options[] = {
-    "async",     "atime",     "bind",        "defaults",   "dev",        "diratime",
-    "dirsync",   "exec",      "mand",        "noatime",    "nodev",      "nodiratime",
-    "noexec",    "nomand",    "norelatime",  "nostrictatime", "nosuid",  "nosymfollow",
-    "private",   "rbind",     "relatime",    "remount",    "ro",         "rprivate",
-    "rshared",   "rslave",    "runbindable", "rw",         "shared",     "slave",
-    "strictatime", "suid",    "symfollow",   "sync",       "unbindable",
-};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -63,9 +58,12 @@ int cmd_features(const struct sk_global *g, int argc, char **argv) {
   f.oci_version_min = "1.0.0";
   f.oci_version_max = OCI_SPEC_VERSION;
   f.hooks = (char **)hooks;
-  f.n_hooks = 0;
-  f.mount_options = (char **)mount_options;
-  f.n_mount_options = N(mount_options);
+  f.n_hooks = N(hooks);
+  f.mount_options = (char **)sk_mount_option_names();
+  f.n_mount_options = count(sk_mount_option_names());
+  f.idmap_enabled = true;
+  f.apparmor_enabled = lsm_apparmor_enabled();
+  f.selinux_enabled = lsm_selinux_enabled();
   f.namespaces = (char **)namespaces;
   f.n_namespaces = N(namespaces);
   const char *const *caps = caps_all_names();

@@ -21,7 +21,7 @@
 #include "seccomp_filter.h"
 #include "sync.h"
 #include "lsm.h"
-#include "sched.h"
+#include "scheduling.h"
 #include "sysctl.h"
 #include "terminal.h"
 #include "util.h"

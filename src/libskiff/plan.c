@@ -14,7 +14,7 @@
 #include "hooks.h"
 #include "namespaces.h"
 #include "lsm.h"
-#include "sched.h"
+#include "scheduling.h"
 #include "sysctl.h"
 #include "util.h"
 

@@ -491,7 +491,8 @@ static void test_rich_round_trip(void) {
 
 static void test_default_spec(void) {
   oci_config *c = oci_config_new_default(false, 0, 0);
-  check(c && strcmp(c->oci_version, OCI_SPEC_VERSION) == 0 && c->process->terminal &&
+  check(c && strcmp(c->oci_version, OCI_SPEC_VERSION) == 0 && !c->process->terminal &&
+            c->process->capabilities->n_ambient == 0 && strcmp(c->hostname, "skiff") == 0 &&
             c->process->n_args == 1 && strcmp(c->process->args[0], "sh") == 0 &&
             c->root->readonly && c->n_mounts == 7 && c->linux_->n_namespaces == 5 &&
             c->linux_->resources && c->linux_->n_masked_paths == 10,

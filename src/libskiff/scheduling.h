@@ -5,8 +5,8 @@
  * linux.memoryPolicy (set_mempolicy). Names are checked while planning; the
  * init applies them before it gives up its capabilities (a real-time policy
  * needs CAP_SYS_NICE, an RT io class CAP_SYS_ADMIN). */
-#ifndef SKIFF_SCHED_H
-#define SKIFF_SCHED_H
+#ifndef SKIFF_SCHEDULING_H
+#define SKIFF_SCHEDULING_H
 
 #include "error.h"
 #include "plan.h"

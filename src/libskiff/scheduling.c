@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "sched.h"
+#include "scheduling.h"
 
 #include <stdint.h>
 #include <stdlib.h>
