@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "util.h"
 
 /* Capability numbers fit a 64-bit mask (the kernel's capset ABI has room for
@@ -231,7 +232,12 @@ static int set_flag_mask(cap_t st, cap_flag_t flag, uint64_t mask) {
   return 0;
 }
 
-static int apply_ambient(uint64_t ambient, sk_error **err) {
+/* An ambient capability must also be permitted and inheritable. Configs
+ * written for runc (its own `runc spec` among them) list ambient caps without
+ * inheritable ones, and runc 1.1 ignores the failure: as a drop-in we skip
+ * such a cap with a warning instead of failing the container. */
+static int apply_ambient(uint64_t ambient, uint64_t permitted, uint64_t inheritable,
+                         sk_error **err) {
   char buf[32];
   /* Start from nothing: the ambient set survives execve, so whatever the
    * runtime had must not leak into the container. */
@@ -243,6 +249,12 @@ static int apply_ambient(uint64_t ambient, sk_error **err) {
   for (int c = 0; c < CAPS_MAX; c++) {
     if (!(ambient & CAP_BIT(c)))
       continue;
+    if (!(permitted & inheritable & CAP_BIT(c))) {
+      sk_warn("process.capabilities.ambient: %s skipped: it is not in both the permitted and "
+              "inheritable sets",
+              cap_label(c, buf));
+      continue;
+    }
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0) {
       int e = errno;
       return sk_fail(err, e, "process.capabilities.ambient: raise %s%s", cap_label(c, buf),
@@ -272,5 +284,5 @@ int caps_apply_sets(const sk_caps *caps, sk_error **err) {
   cap_free(st);
   /* Raising an ambient capability needs it in both the permitted and the
    * inheritable set, so this comes after the capset. */
-  return apply_ambient(caps->ambient, err);
+  return apply_ambient(caps->ambient, caps->permitted, caps->inheritable, err);
 }

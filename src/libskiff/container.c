@@ -8,14 +8,17 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "log.h"
 #include "spawn.h"
+#include "terminal.h"
 #include "util.h"
 
 static char *now_rfc3339(void) {
@@ -100,31 +103,115 @@ static int save_created_state(sk_container *c, const sk_plan *plan, pid_t pid, s
   c->rootfs = strdup(plan->rootfs);
   c->created = now_rfc3339();
   c->owner = owner_name();
+  const oci_hooks *h = plan->config->hooks;
+  c->post_hooks = h && (h->n_poststart || h->n_poststop);
   if (sk_write_file_atomic(c->dirfd, "config.json", plan->config_json, plan->config_json_len,
                            err) < 0)
     return -1;
   return state_save(c, err);
 }
 
+static int run_runtime_hooks(const sk_plan *plan, pid_t pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  _cleanup_free_ char *state = plan_state_json(plan, pid, "creating");
+  if (state == NULL)
+    return sk_fail(err, ENOMEM, "hooks");
+  if (hooks_run("prestart", h->prestart, h->n_prestart, state, err) < 0)
+    return -1;
+  return hooks_run("createRuntime", h->create_runtime, h->n_create_runtime, state, err);
+}
+
+/* The config a container was created with (saved in its state dir). */
+static oci_config *load_saved_config(sk_container *c, sk_error **err) {
+  _cleanup_close_ int fd = openat(c->dirfd, "config.json", O_RDONLY | O_CLOEXEC);
+  _cleanup_free_ char *data = NULL;
+  size_t len = 0;
+  if (fd < 0) {
+    sk_fail_errno(err, "container \"%s\": open its config.json", c->id);
+    return NULL;
+  }
+  if (sk_read_fd_all(fd, &data, &len, err) < 0)
+    return NULL;
+  _cleanup_free_ char *perr = NULL;
+  oci_config *cfg = oci_config_parse_data(data, len, &perr);
+  if (cfg == NULL)
+    sk_fail(err, 0, "container \"%s\": its config.json: %s", c->id, perr ? perr : "invalid");
+  return cfg;
+}
+
+static char *container_state_json(sk_container *c, const char *status) {
+  char *saved = c->state->status;
+  c->state->status = (char *)status;
+  char *json = oci_state_to_json(c->state, false);
+  c->state->status = saved;
+  return json;
+}
+
+/* Runs the post hooks of `kind` ("poststart" or "poststop") if any. */
+static int run_post_hooks(sk_container *c, const char *kind, const char *status, sk_error **err) {
+  if (!c->post_hooks || c->state == NULL)
+    return 0;
+  oci_config *cfg = load_saved_config(c, err);
+  if (cfg == NULL)
+    return -1;
+  int r = 0;
+  const oci_hooks *h = cfg->hooks;
+  bool start = strcmp(kind, "poststart") == 0;
+  size_t n = h ? (start ? h->n_poststart : h->n_poststop) : 0;
+  if (n > 0) {
+    _cleanup_free_ char *state = container_state_json(c, status);
+    r = hooks_run(kind, start ? h->poststart : h->poststop, n, state ? state : "{}", err);
+  }
+  oci_config_free(cfg);
+  return r;
+}
+
 /* The create operation up to a waiting init. On success the container is
  * locked and saved; on failure nothing of it is left. */
-static int create_locked(const struct sk_global *g, const sk_plan *plan, sk_container **out,
-                         struct sk_spawned *spawned, sk_error **err) {
+/* The fd the init sends the pty master to: the engine's --console-socket,
+ * or (run in the foreground) one end of a socketpair whose other end we
+ * keep in *ours. */
+static int open_console_channel(sk_plan *plan, int *ours, sk_error **err) {
+  if (!plan->config->process->terminal)
+    return 0;
+  if (plan->console_socket) {
+    plan->console_fd = terminal_connect(plan->console_socket, err);
+    return plan->console_fd < 0 ? -1 : 0;
+  }
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) < 0)
+    return sk_fail_errno(err, "terminal: socketpair");
+  *ours = sp[0];
+  plan->console_fd = sp[1];
+  return 0;
+}
+
+static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container **out,
+                         struct sk_spawned *spawned, int *master, sk_error **err) {
   _cleanup_container_ sk_container *c = NULL;
   if (state_create_dir(g->root, plan->id, &c, err) < 0)
     return -1;
 
   _cleanup_close_ int fifo_rd = -1;
   _cleanup_close_ int fifo_wr = -1;
+  _cleanup_close_ int console_ours = -1;
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
   if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0)
     goto fail;
-  if (spawn_init(plan, fifo_rd, fifo_wr, &s, err) < 0)
+  if (open_console_channel(plan, &console_ours, err) < 0)
+    goto fail;
+  int r = spawn_init(plan, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
+  sk_closep(&plan->console_fd);
+  if (r < 0)
+    goto fail;
+  if (console_ours >= 0 && (*master = terminal_recv_master(console_ours, err)) < 0)
     goto fail;
   if (save_created_state(c, plan, s.pid, err) < 0)
     goto fail;
   if (plan->pid_file && write_pid_file(plan->pid_file, s.pid, err) < 0)
     goto fail;
+  sk_debug("container %s created: init pid %d, bundle %s, rootfs %s", plan->id, s.pid,
+           plan->bundle, plan->rootfs);
   *spawned = s;
   *out = sk_steal_ptr(&c);
   return 0;
@@ -150,7 +237,8 @@ int container_create(const struct sk_global *g, const struct sk_plan_opts *o, sk
     return -1;
   _cleanup_container_ sk_container *c = NULL;
   struct sk_spawned s;
-  if (create_locked(g, plan, &c, &s, err) < 0)
+  int master = -1;
+  if (create_locked(g, plan, &c, &s, &master, err) < 0)
     return -1;
   if (s.pidfd >= 0)
     close(s.pidfd);
@@ -171,12 +259,24 @@ static int signal_start(sk_container *c, sk_error **err) {
   return 0;
 }
 
+static int delete_locked(sk_container *c, bool force, sk_error **err);
+
 static int start_locked(sk_container *c, sk_error **err) {
   enum sk_status st = state_status(c);
   if (st != SK_CREATED)
     return sk_fail(err, 0, "container \"%s\" is %s: only a created container can be started",
                    c->id, sk_status_name(st));
-  return signal_start(c, err);
+  if (signal_start(c, err) < 0)
+    return -1;
+  sk_debug("container %s started", c->id);
+  if (run_post_hooks(c, "poststart", "running", err) < 0) {
+    /* runtime.md: a failed poststart hook stops and deletes the container. */
+    sk_error *ignored = NULL;
+    delete_locked(c, true, &ignored);
+    sk_error_free(&ignored);
+    return -1;
+  }
+  return 0;
 }
 
 int container_start(const struct sk_global *g, const char *id, sk_error **err) {
@@ -199,14 +299,18 @@ static int pidfd_for(const sk_container *c, sk_error **err) {
   return fd;
 }
 
-/* Processes of the container's pid namespace (for kill --all without a
- * cgroup): every pid whose /proc/<pid>/ns/pid is the init's. */
-static int kill_all_in_pidns(const sk_container *c, int sig, sk_error **err) {
+/* Every process of the container, for kill --all (until cgroups track
+ * them): the processes in the init's mount namespace. Every container has
+ * its own one (plan.c requires it), so this never reaches the host's. */
+static int kill_all_in_mntns(const sk_container *c, int sig, sk_error **err) {
   char path[300];
   struct stat init_ns, st;
-  snprintf(path, sizeof(path), "/proc/%d/ns/pid", c->state->pid);
+  snprintf(path, sizeof(path), "/proc/%d/ns/mnt", c->state->pid);
   if (stat(path, &init_ns) < 0)
     return sk_fail_errno(err, "container \"%s\": %s", c->id, path);
+  if (stat("/proc/self/ns/mnt", &st) == 0 && st.st_ino == init_ns.st_ino &&
+      st.st_dev == init_ns.st_dev)
+    return sk_fail(err, 0, "container \"%s\": shares our mount namespace", c->id);
   DIR *d = opendir("/proc");
   if (d == NULL)
     return sk_fail_errno(err, "open /proc");
@@ -214,7 +318,7 @@ static int kill_all_in_pidns(const sk_container *c, int sig, sk_error **err) {
   while ((de = readdir(d)) != NULL) {
     if (de->d_name[0] < '0' || de->d_name[0] > '9')
       continue;
-    snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
+    snprintf(path, sizeof(path), "/proc/%s/ns/mnt", de->d_name);
     if (stat(path, &st) == 0 && st.st_ino == init_ns.st_ino && st.st_dev == init_ns.st_dev)
       kill(atoi(de->d_name), sig);
   }
@@ -229,7 +333,8 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   _cleanup_close_ int pidfd = pidfd_for(c, err);
   if (pidfd < 0)
     return -1;
-  if (all && kill_all_in_pidns(c, sig, err) < 0)
+  sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
+  if (all && kill_all_in_mntns(c, sig, err) < 0)
     return -1;
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(all && errno == ESRCH))
     return sk_fail_errno(err, "container \"%s\": signal %d", c->id, sig);
@@ -275,6 +380,14 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
     if (kill_and_wait(c, err) < 0)
       return -1;
   }
+  /* poststop needs the saved config: run before the state dir goes, as a
+   * warning only (runtime.md). */
+  sk_error *hook_err = NULL;
+  if (run_post_hooks(c, "poststop", "stopped", &hook_err) < 0) {
+    sk_warn("%s", hook_err->msg);
+    sk_error_free(&hook_err);
+  }
+  sk_debug("container %s deleted (was %s)", c->id, sk_status_name(st));
   return state_remove(c, err);
 }
 
@@ -333,12 +446,14 @@ static int wait_exit_status(pid_t pid) {
 int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool detach,
                   bool keep, int *exit_status, sk_error **err) {
   struct sk_plan_opts opts = with_globals(g, o);
+  opts.attach_terminal = !detach;
   _cleanup_plan_ sk_plan *plan = NULL;
   if (plan_build(&opts, &plan, err) < 0)
     return -1;
   _cleanup_container_ sk_container *c = NULL;
   struct sk_spawned s;
-  if (create_locked(g, plan, &c, &s, err) < 0)
+  _cleanup_close_ int master = -1;
+  if (create_locked(g, plan, &c, &s, &master, err) < 0)
     return -1;
   _cleanup_close_ int pidfd = s.pidfd;
   if (start_locked(c, err) < 0) {
@@ -355,7 +470,7 @@ int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool 
   /* Let other commands (state, kill) at the container while it runs. */
   char *id = strdup(c->id);
   state_close(&c);
-  *exit_status = wait_exit_status(s.pid);
+  *exit_status = master >= 0 ? terminal_forward(master, s.pid) : wait_exit_status(s.pid);
   int r = 0;
   if (!keep) {
     r = container_delete(g, id, true, err);

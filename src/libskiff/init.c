@@ -13,33 +13,33 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "hooks.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
+#include "sysctl.h"
+#include "terminal.h"
 #include "util.h"
 
 /* Close every fd the init does not need (the state dir lock above all: a
  * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
- * our three fds. close_range over the gaps: a handful of syscalls. */
-static void close_unneeded_fds(unsigned int first, int keep1, int keep2, int keep3) {
-  int keep[3] = {keep1, keep2, keep3};
-  /* sort the three */
-  for (int i = 0; i < 3; i++)
-    for (int j = i + 1; j < 3; j++)
+ * the fds in `keep` (-1 entries ignored). close_range over the gaps: a
+ * handful of syscalls. */
+static void close_unneeded_fds(unsigned int first, int *keep, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
       if (keep[j] < keep[i]) {
         int t = keep[i];
         keep[i] = keep[j];
         keep[j] = t;
       }
   unsigned int from = first;
-  for (int i = 0; i < 3; i++) {
-    if (keep[i] < 0 || (unsigned int)keep[i] < from) {
-      if (keep[i] >= 0 && (unsigned int)keep[i] + 1 > from)
-        from = (unsigned int)keep[i] + 1;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < 0 || (unsigned int)keep[i] < from)
       continue;
-    }
     if ((unsigned int)keep[i] > from)
       syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
     from = (unsigned int)keep[i] + 1;
@@ -77,22 +77,42 @@ static int wait_for_start(int fifo_rd, sk_error **err) {
   }
 }
 
-/* The container process state's "state" for a seccomp listener. */
-static char *listener_state_json(const sk_plan *plan, pid_t host_pid) {
-  oci_state st = {.oci_version = OCI_SPEC_VERSION,
-                  .id = plan->id,
-                  .status = "creating",
-                  .has_pid = true,
-                  .pid = host_pid,
-                  .bundle = plan->bundle,
-                  .annotations = plan->config->annotations};
-  return oci_state_to_json(&st, false);
+/* createRuntime and prestart run in the runtime: ask the parent and wait;
+ * then createContainer here, in the container's namespaces, before
+ * pivot_root. */
+static int run_create_hooks(const sk_plan *plan, int syncfd, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL)
+    return 0;
+  if (h->n_prestart || h->n_create_runtime) {
+    struct sk_msg msg;
+    if (sync_send(syncfd, SK_MSG_HOOKS, 0, NULL, err) < 0)
+      return -1;
+    int r = sync_recv(syncfd, &msg, err);
+    if (r <= 0 || msg.type != SK_MSG_HOOKS_DONE)
+      return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime's hooks did not complete");
+  }
+  if (h->n_create_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "creating");
+  return hooks_run("createContainer", h->create_container, h->n_create_container,
+                   state ? state : "{}", err);
+}
+
+static int run_start_hooks(const sk_plan *plan, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL || h->n_start_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "created");
+  return hooks_run("startContainer", h->start_container, h->n_start_container,
+                   state ? state : "{}", err);
 }
 
 static int install_seccomp(const sk_plan *plan, pid_t host_pid, sk_error **err) {
   if (plan->seccomp.bpf == NULL)
     return 0;
-  _cleanup_free_ char *state = plan->seccomp.notify ? listener_state_json(plan, host_pid) : NULL;
+  _cleanup_free_ char *state =
+      plan->seccomp.notify ? plan_state_json(plan, host_pid, "creating") : NULL;
   return seccomp_install(&plan->seccomp, state ? state : "{}", host_pid, err);
 }
 
@@ -108,10 +128,18 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (join_session_keyring(plan, err) < 0)
     return -1;
+  if (sysctl_apply(plan, err) < 0)
+    return -1;
   if (rootfs_prepare(plan, err) < 0)
+    return -1;
+  if (run_create_hooks(plan, syncfd, *host_pid, err) < 0)
     return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
+  if (plan->config->process->terminal && terminal_setup(plan, plan->console_fd, err) < 0)
+    return -1;
+  if (plan->console_fd >= 0)
+    close(plan->console_fd);
   const oci_process *proc = plan->config->process;
   if (process_find_executable(proc, exe, err) < 0)
     return -1;
@@ -129,7 +157,10 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   char *exe = NULL;
   pid_t host_pid = 0;
 
-  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, syncfd, fifo_rd, fifo_wr);
+  /* Messages of the init go to --log only: its stderr is the container's. */
+  sk_log_to_stderr(false);
+  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
+  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);
@@ -143,6 +174,10 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   close(syncfd);
 
   if (wait_for_start(fifo_rd, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  if (run_start_hooks(plan, host_pid, &err) < 0) {
     fprintf(stderr, "skiff init: %s\n", err->msg);
     _exit(1);
   }

@@ -14,6 +14,9 @@
 static int log_fd = -1;
 static bool log_is_json;
 static bool log_debug;
+static bool log_stderr = true;
+
+void sk_log_to_stderr(bool on) { log_stderr = on; }
 
 static const char *const level_names[] = {"error", "warning", "info", "debug"};
 
@@ -93,7 +96,7 @@ static void vlog(enum sk_log_level level, const char *fmt, va_list ap) {
     write_line(level, msg);
   /* Without --log, warnings and debug go to stderr; errors always do (by
    * sk_log_error). */
-  if (log_fd < 0 && level != SK_LOG_ERROR)
+  if (log_fd < 0 && level != SK_LOG_ERROR && log_stderr)
     fprintf(stderr, "skiff: %s: %s\n", level_names[level], msg);
 }
 

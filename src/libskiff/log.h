@@ -17,6 +17,8 @@ int sk_log_open(const char *path, const char *format, bool debug, sk_error **err
 /* The log fd, for passing to children (hooks) or -1. */
 int sk_log_fd(void);
 bool sk_log_json(void);
+/* false: never write to stderr (the container's init). */
+void sk_log_to_stderr(bool on);
 void sk_log(enum sk_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 #define sk_debug(...) sk_log(SK_LOG_DEBUG, __VA_ARGS__)

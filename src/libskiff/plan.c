@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hooks.h"
 #include "namespaces.h"
+#include "sysctl.h"
 #include "util.h"
 
 void plan_free(sk_plan **pp) {
@@ -53,6 +55,17 @@ static int load_config(sk_plan *p, sk_error **err) {
   return 0;
 }
 
+static int validate_terminal(const sk_plan *p, const struct sk_plan_opts *o, sk_error **err) {
+  bool terminal = p->config->process->terminal;
+  if (terminal && o->console_socket == NULL && !o->attach_terminal)
+    return sk_fail(err, 0,
+                   "process.terminal is true: --console-socket is required, the engine "
+                   "receives the terminal through it");
+  if (!terminal && o->console_socket != NULL)
+    return sk_fail(err, 0, "--console-socket given but process.terminal is false");
+  return 0;
+}
+
 static int validate_process(sk_plan *p, sk_error **err) {
   const oci_process *proc = p->config->process;
   if (proc == NULL)
@@ -62,8 +75,6 @@ static int validate_process(sk_plan *p, sk_error **err) {
   if (proc->cwd == NULL || proc->cwd[0] != '/')
     return sk_fail(err, 0, "process.cwd: must be an absolute path, got \"%s\"",
                    proc->cwd ? proc->cwd : "");
-  if (proc->terminal)
-    return sk_fail(err, 0, "process.terminal: terminals are not supported yet");
   p->argv = null_terminated(proc->args, proc->n_args);
   p->envp = null_terminated(proc->env, proc->n_env);
   if (p->argv == NULL || p->envp == NULL)
@@ -102,7 +113,20 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
+  if (sysctl_validate(p, err) < 0)
+    return -1;
   return seccomp_plan(p->config->linux_->seccomp, &p->seccomp, err);
+}
+
+char *plan_state_json(const sk_plan *p, pid_t pid, const char *status) {
+  oci_state st = {.oci_version = (char *)OCI_SPEC_VERSION,
+                  .id = p->id,
+                  .status = (char *)status,
+                  .has_pid = pid > 0,
+                  .pid = pid,
+                  .bundle = p->bundle,
+                  .annotations = p->config->annotations};
+  return oci_state_to_json(&st, false);
 }
 
 int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
@@ -117,6 +141,7 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
   p->no_new_keyring = o->no_new_keyring;
   p->preserve_fds = o->preserve_fds;
   p->systemd_cgroup = o->systemd_cgroup;
+  p->console_fd = -1;
   if (o->console_socket)
     p->console_socket = strdup(o->console_socket);
   if (o->pid_file)
@@ -124,11 +149,9 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
 
   if (load_config(p, err) < 0)
     return -1;
-  const oci_hooks *h = p->config->hooks;
-  if (h && (h->n_prestart || h->n_create_runtime || h->n_create_container ||
-            h->n_start_container || h->n_poststart || h->n_poststop))
-    return sk_fail(err, 0, "hooks: hooks are not supported yet");
-  if (validate_process(p, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
+  if (hooks_validate(p->config->hooks, err) < 0)
+    return -1;
+  if (validate_process(p, err) < 0 || validate_terminal(p, o, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
     return -1;
   *out = sk_steal_ptr(&p);
   return 0;

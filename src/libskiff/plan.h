@@ -54,6 +54,9 @@ typedef struct sk_plan {
   char *console_socket;
   char *pid_file;
   bool systemd_cgroup;
+
+  /* filled by the runtime before the clone */
+  int console_fd; /* where the init sends the pty master, or -1 */
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {
@@ -74,8 +77,12 @@ struct sk_plan_opts {
   const char *console_socket;
   const char *pid_file;
   bool systemd_cgroup;
+  bool attach_terminal; /* `run` in the foreground: we are the console */
 };
 #include "error.h"
+/* The state document of the planned container (for hooks and the seccomp
+ * listener); malloc'd JSON. */
+char *plan_state_json(const sk_plan *p, pid_t pid, const char *status);
 int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err);
 void plan_free(sk_plan **p);
 #define _cleanup_plan_ __attribute__((cleanup(plan_free)))

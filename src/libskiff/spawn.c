@@ -62,10 +62,18 @@ void spawn_abort(struct sk_spawned *s) {
   s->pidfd = -1;
 }
 
-/* Wait for READY; an ERROR message carries the init's own error chain. */
-static int wait_ready(struct sk_spawned *s, int syncfd, sk_error **err) {
+/* Wait for READY, running the runtime's hooks when asked; an ERROR message
+ * carries the init's own error chain. */
+static int wait_ready(const sk_plan *plan, struct sk_spawned *s, int syncfd,
+                      sk_runtime_hooks_fn hooks, sk_error **err) {
   struct sk_msg msg;
-  int r = sync_recv(syncfd, &msg, err);
+  int r;
+  while ((r = sync_recv(syncfd, &msg, err)) == 1 && msg.type == SK_MSG_HOOKS) {
+    if (hooks && hooks(plan, s->pid, err) < 0)
+      return -1;
+    if (sync_send(syncfd, SK_MSG_HOOKS_DONE, 0, NULL, err) < 0)
+      return -1;
+  }
   if (r < 0)
     return -1;
   if (r == 1 && msg.type == SK_MSG_READY)
@@ -85,8 +93,8 @@ static int wait_ready(struct sk_spawned *s, int syncfd, sk_error **err) {
   return sk_fail(err, 0, "container init %s before it was ready", what);
 }
 
-int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, struct sk_spawned *out,
-               sk_error **err) {
+int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_fn hooks,
+               struct sk_spawned *out, sk_error **err) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return sk_fail_errno(err, "socketpair");
@@ -115,7 +123,7 @@ int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, struct sk_spawned 
   snprintf(pidbuf, sizeof(pidbuf), "%d", s.pid);
   if (sync_send(parent_end, SK_MSG_GO, 0, pidbuf, err) < 0)
     goto fail;
-  if (wait_ready(&s, parent_end, err) < 0)
+  if (wait_ready(plan, &s, parent_end, hooks, err) < 0)
     goto fail;
   *out = s;
   return 0;

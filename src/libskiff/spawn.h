@@ -18,8 +18,12 @@ struct sk_spawned {
  * wait until it is ready (or report its error). `fifo_rd`/`fifo_wr` are the
  * two ends of exec.fifo the init inherits. On failure nothing is left: the
  * init is killed and reaped. */
-int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, struct sk_spawned *out,
-               sk_error **err);
+/* Called when the init asks for the runtime's hooks (prestart,
+ * createRuntime): the init's namespaces and mounts exist. */
+typedef int (*sk_runtime_hooks_fn)(const sk_plan *plan, pid_t pid, sk_error **err);
+
+int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_fn hooks,
+               struct sk_spawned *out, sk_error **err);
 
 /* Kill (SIGKILL) and reap a spawned init; used on failure paths. */
 void spawn_abort(struct sk_spawned *s);

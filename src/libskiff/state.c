@@ -107,6 +107,8 @@ static int load_state(sk_container *c, sk_error **err) {
   c->rootfs = oci_json_get_top_string(data, len, "rootfs");
   c->created = oci_json_get_top_string(data, len, "created");
   c->owner = oci_json_get_top_string(data, len, "owner");
+  _cleanup_free_ char *hooks = oci_json_get_top_string(data, len, "postHooks");
+  c->post_hooks = hooks && strcmp(hooks, "1") == 0;
   return 0;
 }
 
@@ -174,6 +176,8 @@ int state_save(sk_container *c, sk_error **err) {
     oci_jw_kv_string(w, "created", c->created);
   if (c->owner)
     oci_jw_kv_string(w, "owner", c->owner);
+  if (c->post_hooks)
+    oci_jw_kv_int(w, "postHooks", 1);
   oci_jw_end_object(w);
   _cleanup_free_ char *doc = oci_jw_finish(w);
   if (doc == NULL)

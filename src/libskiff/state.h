@@ -30,6 +30,7 @@ typedef struct sk_container {
   char *rootfs;
   char *created; /* RFC 3339 */
   char *owner;
+  bool post_hooks; /* the config has poststart or poststop hooks */
 } sk_container;
 
 /* A container id: 1..1024 chars of [A-Za-z0-9_+.-], not "." or "..". */

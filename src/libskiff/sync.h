@@ -7,6 +7,10 @@
  *   init -> parent   SK_MSG_READY    everything is set up; the init now
  *                                    waits on exec.fifo for `start`
  *   init -> parent   SK_MSG_ERROR    errnum + message; the init exits
+ *   init -> parent   SK_MSG_HOOKS    mounts done: run the prestart and
+ *                                    createRuntime hooks now (only sent
+ *                                    when the config has some)
+ *   parent -> init   SK_MSG_HOOKS_DONE  they succeeded: go on
  *
  * An EOF without READY or ERROR means the init died; the parent reports
  * its wait status. */
@@ -17,7 +21,7 @@
 
 #include "error.h"
 
-enum sk_msg_type { SK_MSG_GO = 1, SK_MSG_READY, SK_MSG_ERROR };
+enum sk_msg_type { SK_MSG_GO = 1, SK_MSG_READY, SK_MSG_ERROR, SK_MSG_HOOKS, SK_MSG_HOOKS_DONE };
 
 #define SK_MSG_MAX_PAYLOAD 4000
 

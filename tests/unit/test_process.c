@@ -519,10 +519,11 @@ static int t_ambient_needs_inheritable(void) {
   p.user.uid = 1000;
   p.user.gid = 1000;
   p.capabilities = &caps;
+  /* Skipped with a warning, as runc 1.1 does: the process starts without it. */
   int r = process_apply(&p, false, &err);
-  CHECK(r == -1 && strstr(msg(err), "process.capabilities.ambient: raise CAP_NET_BIND_SERVICE") &&
-            strstr(msg(err), "Operation not permitted"),
-        "%s", msg(err));
+  CHECK(r == 0, "%s", msg(err));
+  char v[32];
+  CHECK(status_value("CapAmb", v, sizeof(v)) && strcmp(v, "0000000000000000") == 0, "CapAmb %s", v);
   return 0;
 }
 
@@ -755,7 +756,7 @@ int main(void) {
   run("apply: no capabilities object", t_no_capabilities);
   run("apply: unknown capability", t_unknown_capability);
   run("apply: effective not in permitted", t_effective_not_permitted);
-  run("apply: ambient needs inheritable", t_ambient_needs_inheritable);
+  run("apply: ambient without inheritable is skipped", t_ambient_needs_inheritable);
   run("apply: noNewPrivileges", t_no_new_privileges);
   run("caps: names", t_caps_names);
   run("caps: capability newer than the kernel", t_cap_newer_than_kernel);
