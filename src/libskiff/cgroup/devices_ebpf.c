@@ -86,6 +86,7 @@ static void build(struct emitter *e, const oci_device_cgroup *rules, size_t n) {
   for (size_t b = 0; b < SK_ARRAY_SIZE(bits); b++) {
     size_t to_block_end[MAX_INSNS / 2];
     size_t n_block_end = 0;
+    bool decided = false;
     /* this bit not requested: nothing to decide */
     MOV64_X(e, BPF_REG_1, BPF_REG_3);
     ALU32_K(e, BPF_AND, BPF_REG_1, (int32_t)bits[b]);
@@ -113,10 +114,17 @@ static void build(struct emitter *e, const oci_device_cgroup *rules, size_t n) {
       }
       for (size_t j = 0; j < n_next; j++)
         patch_here(e, to_next[j]);
+      /* a rule that matches every device ends the search; the verifier
+       * refuses the unreachable code that would follow it */
+      if (n_next == 0) {
+        decided = true;
+        break;
+      }
     }
-    /* no rule for this bit: deny */
-    MOV64_K(e, BPF_REG_0, 0);
-    EXIT(e);
+    if (!decided) { /* no rule for this bit: deny */
+      MOV64_K(e, BPF_REG_0, 0);
+      EXIT(e);
+    }
     for (size_t j = 0; j < n_block_end; j++)
       patch_here(e, to_block_end[j]);
   }
