@@ -121,6 +121,36 @@ static int test_bad_input(void) {
   return 0;
 }
 
+static int test_systemd_names(void) {
+  _cleanup_error_ sk_error *e = NULL;
+  _cleanup_free_ char *slice = NULL, *unit = NULL;
+  CHECK(cg_systemd_parse("machine.slice:skiff:abc", "id", &slice, &unit, &e) == 0, "%s",
+        e->msg);
+  CHECK(strcmp(slice, "machine.slice") == 0 && strcmp(unit, "skiff-abc.scope") == 0, "%s %s",
+        slice, unit);
+  free(slice);
+  free(unit);
+  slice = unit = NULL;
+  CHECK(cg_systemd_parse("::abc", "id", &slice, &unit, &e) == 0, "%s", e->msg);
+  CHECK(strcmp(slice, "system.slice") == 0 && strcmp(unit, "abc.scope") == 0, "%s %s", slice,
+        unit);
+  free(slice);
+  free(unit);
+  slice = unit = NULL;
+  CHECK(cg_systemd_parse(NULL, "id", &slice, &unit, &e) == 0, "%s", e->msg);
+  CHECK(strcmp(unit, "skiff-id.scope") == 0, "%s", unit);
+  CHECK(cg_systemd_parse("notaslice:p:n", "id", &slice, &unit, &e) < 0 &&
+            msg_has(e, "linux.cgroupsPath"),
+        "bad slice");
+  _cleanup_free_ char *p1 = cg_systemd_slice_path("a-b-c.slice");
+  CHECK(strcmp(p1, "/a.slice/a-b.slice/a-b-c.slice") == 0, "%s", p1);
+  _cleanup_free_ char *p2 = cg_systemd_slice_path("system.slice");
+  CHECK(strcmp(p2, "/system.slice") == 0, "%s", p2);
+  _cleanup_free_ char *p3 = cg_systemd_slice_path("-.slice");
+  CHECK(strcmp(p3, "") == 0, "%s", p3);
+  return 0;
+}
+
 static int test_paths(void) {
   _cleanup_error_ sk_error *e = NULL;
   _cleanup_cgroup_ sk_cgroup *cg = NULL;
@@ -184,6 +214,9 @@ static int test_lifecycle(void) {
     CHECK(file_has(cg->v2_dir, "cpu.weight", "20"), "weight");
     CHECK(file_has(cg->v2_dir, "cpu.max", "50000 100000"), "cpu.max");
   }
+  const char *cs = cg_v1_dir(cg, CG_V1_CPUSET);
+  if (cs)
+    CHECK(file_has(cs, "cpuset.cpus", "0\n") && file_has(cs, "cpuset.mems", "0\n"), "cpuset");
   const char *p = cg_v1_dir(cg, CG_V1_PIDS);
   CHECK(file_has(p ? p : cg->v2_dir, "pids.max", "50"), "pids.max");
   const char *d = cg_v1_dir(cg, CG_V1_DEVICES);
@@ -506,6 +539,7 @@ int main(void) {
   run("layout", test_layout);
   run("bad input", test_bad_input);
   run("conversions", test_conversions);
+  run("systemd unit names", test_systemd_names);
   run("cgroupsPath forms", test_paths);
   run("lifecycle: resources, enter, freeze, stats, update, kill, destroy", test_lifecycle);
   run("blockIO weight and throttle", test_blkio);

@@ -66,7 +66,7 @@ struct sk_cgroup {
   unsigned v2_ctrls; /* controllers the cgroup2 root offers */
   struct cg_v1_dir v1[CG_V1_COUNT];
   /* systemd driver: where this process was before it joined the scope, to
-   * go back there once the init is in (v2/unified path, NULL if none). */
+   * go back there once the init is in (/proc/self/cgroup text, or NULL). */
   char *self_cgroups;
 };
 
@@ -153,6 +153,8 @@ int cg_rmdir_retry(const char *dir, sk_error **err);
 /* systemd.c */
 int cg_systemd_parse(const char *cgroups_path, const char *id, char **slice,
                      char **unit, sk_error **err);
+/* "a-b.slice" -> "/a.slice/a-b.slice" (malloc'd). */
+char *cg_systemd_slice_path(const char *slice);
 int cg_systemd_start(sk_cgroup *cg, const char *slice, const oci_resources *r,
                      sk_error **err);
 int cg_systemd_stop(sk_cgroup *cg, sk_error **err);

@@ -66,7 +66,7 @@ int cg_systemd_parse(const char *cgroups_path, const char *id, char **slice, cha
 
 /* "a-b-c.slice" lives at /a.slice/a-b.slice/a-b-c.slice; "-.slice" is the
  * root. */
-static char *slice_path(const char *slice) {
+char *cg_systemd_slice_path(const char *slice) {
   if (strcmp(slice, "-.slice") == 0)
     return strdup("");
   size_t base = strlen(slice) - 6;
@@ -184,7 +184,7 @@ int cg_systemd_start(sk_cgroup *cg, const char *slice, const oci_resources *r,
                      sk_error **err) {
   if (access("/run/systemd/system", F_OK) < 0)
     return sk_fail(err, 0, "systemd cgroup driver: systemd is not running (no /run/systemd/system)");
-  _cleanup_free_ char *sp = slice_path(slice);
+  _cleanup_free_ char *sp = cg_systemd_slice_path(slice);
   if (sp == NULL || asprintf(&cg->path, "%s/%s", sp, cg->unit) < 0)
     return sk_fail(err, ENOMEM, "systemd cgroup driver");
   __attribute__((cleanup(sd_bus_flush_close_unrefp))) sd_bus *bus = NULL;
