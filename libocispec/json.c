@@ -250,6 +250,7 @@ struct oci_json_writer {
   yajl_gen g;
   bool failed;
   size_t depth; /* open objects and arrays, to catch unfinished documents */
+  bool pretty;
 };
 
 oci_json_writer *oci_jw_new(bool pretty) {
@@ -261,10 +262,7 @@ oci_json_writer *oci_jw_new(bool pretty) {
     free(w);
     return NULL;
   }
-  if (pretty) {
-    yajl_gen_config(w->g, yajl_gen_beautify, 1);
-    yajl_gen_config(w->g, yajl_gen_indent_string, "\t");
-  }
+  w->pretty = pretty;
   return w;
 }
 
@@ -457,6 +455,72 @@ void oci_jw_kv_bool(oci_json_writer *w, const char *key, bool v) {
   oci_jw_bool(w, v);
 }
 
+/* Indent a compact document with tabs the way Go's json.MarshalIndent does
+ * (what runc writes): "{}" and "[]" stay on one line, where yajl's beautify
+ * mode would leave a blank line inside. */
+static char *indent(const unsigned char *in, size_t len) {
+  char *out = NULL;
+  size_t out_len = 0;
+  FILE *f = open_memstream(&out, &out_len);
+  if (f == NULL)
+    return NULL;
+  size_t level = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < len; i++) {
+    unsigned char ch = in[i];
+    if (in_string) {
+      fputc(ch, f);
+      if (ch == '\\' && i + 1 < len)
+        fputc(in[++i], f);
+      else if (ch == '"')
+        in_string = false;
+      continue;
+    }
+    switch (ch) {
+    case '"':
+      in_string = true;
+      fputc(ch, f);
+      break;
+    case '{':
+    case '[':
+      fputc(ch, f);
+      if (i + 1 < len && (in[i + 1] == '}' || in[i + 1] == ']')) {
+        fputc(in[++i], f);
+        break;
+      }
+      level++;
+      fputc('\n', f);
+      for (size_t k = 0; k < level; k++)
+        fputc('\t', f);
+      break;
+    case '}':
+    case ']':
+      level--;
+      fputc('\n', f);
+      for (size_t k = 0; k < level; k++)
+        fputc('\t', f);
+      fputc(ch, f);
+      break;
+    case ',':
+      fputc(',', f);
+      fputc('\n', f);
+      for (size_t k = 0; k < level; k++)
+        fputc('\t', f);
+      break;
+    case ':':
+      fputs(": ", f);
+      break;
+    default:
+      fputc(ch, f);
+    }
+  }
+  if (fclose(f) != 0) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
 char *oci_jw_finish(oci_json_writer *w) {
   if (w == NULL)
     return NULL;
@@ -464,15 +528,15 @@ char *oci_jw_finish(oci_json_writer *w) {
   const unsigned char *buf;
   size_t len;
   if (!w->failed && w->depth == 0 &&
-      yajl_gen_get_buf(w->g, &buf, &len) == yajl_gen_status_ok &&
-      len > 0) {
-    /* yajl ends a pretty document with a newline; callers add their own. */
-    while (len > 0 && buf[len - 1] == '\n')
-      len--;
-    out = malloc(len + 1);
-    if (out) {
-      memcpy(out, buf, len);
-      out[len] = '\0';
+      yajl_gen_get_buf(w->g, &buf, &len) == yajl_gen_status_ok && len > 0) {
+    if (w->pretty) {
+      out = indent(buf, len);
+    } else {
+      out = malloc(len + 1);
+      if (out) {
+        memcpy(out, buf, len);
+        out[len] = '\0';
+      }
     }
   }
   oci_jw_free(w);

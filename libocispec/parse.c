@@ -216,6 +216,8 @@ int op_value_int(op_ctx *c, const oj_node *n, int64_t min, int64_t max,
   bool neg = t[0] == '-';
   uint64_t mag;
   int64_t v;
+  if (neg && min >= 0 && !(digits_to_u64(t + 1, &mag) && mag == 0))
+    return type_error(c, n, "a non-negative integer");
   if (!digits_to_u64(t + neg, &mag))
     goto range;
   if (neg) {

@@ -38,8 +38,8 @@ static const struct node default_nodes[] = {
     {"/dev/tty", S_IFCHR, 5, 0, 0666, 0, 0},
 };
 
+/* Called with umask 0: the node gets exactly fileMode. */
 static int make_node(int dir, const char *base, const struct node *n, sk_error **err) {
-  mode_t old = umask(0); /* the node gets exactly fileMode */
   int r = mknodat(dir, base, n->type | (n->mode & 07777), makedev(n->major, n->minor));
   if (r < 0 && errno == EEXIST) {
     /* The image has something there: replace it (unlinkat does not follow;
@@ -49,7 +49,6 @@ static int make_node(int dir, const char *base, const struct node *n, sk_error *
     else
       errno = EEXIST;
   }
-  umask(old);
   if (r < 0)
     return sk_fail_errno(err, "mknod");
   if (fchownat(dir, base, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
@@ -81,15 +80,25 @@ static int bind_node(int dir, const char *base, const struct node *n, sk_error *
   return 0;
 }
 
-static int create_node(int rootfd, const struct node *n, bool userns, sk_error **err) {
+/* `devfd`: the container's /dev, resolved once; a node directly in it (all
+ * the default ones) needs no resolution of its own. */
+static int create_node(int rootfd, int devfd, const struct node *n, bool userns,
+                       sk_error **err) {
   char base[NAME_MAX + 1];
-  _cleanup_close_ int dir = sk_path_open_parent(rootfd, n->path, base, sizeof(base));
-  if (dir < 0)
-    return sk_fail_errno(err, "parent directory");
+  _cleanup_close_ int own = -1;
+  int dir = devfd;
+  const char *name = n->path + 5;
+  if (strncmp(n->path, "/dev/", 5) != 0 || strchr(name, '/') != NULL || name[0] == '\0' ||
+      strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+    dir = own = sk_path_open_parent(rootfd, n->path, base, sizeof(base));
+    if (dir < 0)
+      return sk_fail_errno(err, "parent directory");
+    name = base;
+  }
   /* A fifo needs no privilege: mknod works in a user namespace too. */
   if (userns && n->type != S_IFIFO)
-    return bind_node(dir, base, n, err);
-  return make_node(dir, base, n, err);
+    return bind_node(dir, name, n, err);
+  return make_node(dir, name, n, err);
 }
 
 static int node_from_config(const oci_device *d, struct node *n, sk_error **err) {
@@ -129,16 +138,13 @@ static bool configured(const oci_linux *lx, const char *path) {
   return false;
 }
 
-static int dev_symlinks(int rootfd, bool keep_ptmx, sk_error **err) {
+static int dev_symlinks(int dev, bool keep_ptmx, sk_error **err) {
   static const char *const links[][2] = {
       {"fd", "/proc/self/fd"},
       {"stdin", "/proc/self/fd/0"},
       {"stdout", "/proc/self/fd/1"},
       {"stderr", "/proc/self/fd/2"},
   };
-  _cleanup_close_ int dev = sk_path_open(rootfd, "/dev", SK_PATH_DIR);
-  if (dev < 0)
-    return sk_fail_errno(err, "/dev");
   for (size_t i = 0; i < SK_ARRAY_SIZE(links); i++)
     if (symlinkat(links[i][1], dev, links[i][0]) < 0 && errno != EEXIST)
       return sk_fail_errno(err, "/dev/%s: symlink", links[i][0]);
@@ -157,20 +163,30 @@ static int dev_symlinks(int rootfd, bool keep_ptmx, sk_error **err) {
   return 0;
 }
 
-int rootfs_create_devices(const sk_plan *plan, int rootfd, sk_error **err) {
+static int create_all(const sk_plan *plan, int rootfd, int devfd, sk_error **err) {
   const oci_linux *lx = plan->config->linux_;
   bool userns = sk_plan_has_userns(plan);
   for (size_t i = 0; i < SK_ARRAY_SIZE(default_nodes); i++) {
     const struct node *n = &default_nodes[i];
-    if (!configured(lx, n->path) && create_node(rootfd, n, userns, err) < 0)
+    if (!configured(lx, n->path) && create_node(rootfd, devfd, n, userns, err) < 0)
       return sk_wrap(err, "default device %s", n->path);
   }
   for (size_t i = 0; lx != NULL && i < lx->n_devices; i++) {
     struct node n;
     if (node_from_config(&lx->devices[i], &n, err) < 0 ||
-        create_node(rootfd, &n, userns, err) < 0)
+        create_node(rootfd, devfd, &n, userns, err) < 0)
       return sk_wrap(err, "linux.devices[%zu] %s", i,
                      lx->devices[i].path ? lx->devices[i].path : "");
   }
-  return dev_symlinks(rootfd, configured(lx, "/dev/ptmx"), err);
+  return dev_symlinks(devfd, configured(lx, "/dev/ptmx"), err);
+}
+
+int rootfs_create_devices(const sk_plan *plan, int rootfd, sk_error **err) {
+  _cleanup_close_ int devfd = sk_path_open(rootfd, "/dev", SK_PATH_DIR);
+  if (devfd < 0)
+    return sk_fail_errno(err, "/dev");
+  mode_t old = umask(0); /* nodes get exactly their fileMode */
+  int r = create_all(plan, rootfd, devfd, err);
+  umask(old);
+  return r;
 }

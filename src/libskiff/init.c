@@ -20,6 +20,8 @@
 #include "rootfs.h"
 #include "seccomp_filter.h"
 #include "sync.h"
+#include "lsm.h"
+#include "sched.h"
 #include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
@@ -142,6 +144,9 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     close(plan->console_fd);
   const oci_process *proc = plan->config->process;
   if (process_find_executable(proc, exe, err) < 0)
+    return -1;
+  /* Scheduling and labels need the privileges process_apply gives up. */
+  if (sched_apply(plan, err) < 0 || lsm_apply(proc, err) < 0)
     return -1;
   /* Without noNewPrivileges a filter can only be loaded while we still
    * hold CAP_SYS_ADMIN, i.e. before the process's identity is applied. */

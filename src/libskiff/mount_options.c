@@ -49,7 +49,17 @@ static const struct opt table[] = {
     {"relatime", OPT_ATIME, MS_RELATIME},
     {"norelatime", OPT_CLEAR, MS_RELATIME},
     {"strictatime", OPT_ATIME, MS_STRICTATIME},
+    {"nostrictatime", OPT_CLEAR, MS_STRICTATIME},
     {"nosymfollow", OPT_SET, MS_NOSYMFOLLOW},
+    {"symfollow", OPT_CLEAR, MS_NOSYMFOLLOW},
+    /* mount(8) words that runc also takes */
+    {"defaults", OPT_CLEAR, 0},
+    {"iversion", OPT_SET, MS_I_VERSION},
+    {"noiversion", OPT_CLEAR, MS_I_VERSION},
+    {"lazytime", OPT_SET, MS_LAZYTIME},
+    {"nolazytime", OPT_CLEAR, MS_LAZYTIME},
+    {"silent", OPT_SET, MS_SILENT},
+    {"loud", OPT_CLEAR, MS_SILENT},
     {"bind", OPT_SET, MS_BIND},
     {"rbind", OPT_SET, MS_BIND | MS_REC},
     {"private", OPT_PROP, MS_PRIVATE},
@@ -74,12 +84,13 @@ static const struct opt table[] = {
     {"rsymfollow", OPT_REC_CLR, MOUNT_ATTR_NOSYMFOLLOW},
     /* The kernel takes one atime mode, not separate bits: "ratime" and
      * "rrelatime" both mean the default relatime; "rnorelatime" can only
-     * mean strictatime. */
+     * mean strictatime, "rnostrictatime" the default relatime. */
     {"rnoatime", OPT_REC_ATIME, MOUNT_ATTR_NOATIME},
     {"ratime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
     {"rrelatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
     {"rnorelatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
     {"rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME},
+    {"rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME},
     {"tmpcopyup", OPT_TMPCOPYUP, 0},
     {"idmap", OPT_IDMAP, 0},
     {"ridmap", OPT_RIDMAP, 0},

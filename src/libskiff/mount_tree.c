@@ -15,10 +15,12 @@ int sk_tree_clone(int dirfd, const char *path, bool recursive) {
   return open_tree(dirfd, path, flags);
 }
 
-static int setattr(int tree, unsigned int flags, uint64_t set, uint64_t clr) {
+static int setattr(int tree, unsigned int flags, uint64_t set, uint64_t clr, int userns) {
   if (set == 0 && clr == 0)
     return 0;
   struct mount_attr a = {.attr_set = set, .attr_clr = clr};
+  if (set & MOUNT_ATTR_IDMAP)
+    a.userns_fd = (uint64_t)userns;
   return mount_setattr(tree, "", AT_EMPTY_PATH | flags, &a, sizeof(a));
 }
 
@@ -27,8 +29,8 @@ int sk_tree_attach(int tree, int destfd, const struct sk_tree_attrs *a,
   /* Recursive first, then the top mount, so that "rro,rw" leaves only the
    * top mount writable. */
   *what = "mount_setattr";
-  if (setattr(tree, AT_RECURSIVE, a->rec_set, a->rec_clr) < 0 ||
-      setattr(tree, 0, a->top_set, a->top_clr) < 0)
+  if (setattr(tree, AT_RECURSIVE, a->rec_set, a->rec_clr, a->userns_fd) < 0 ||
+      setattr(tree, 0, a->top_set, a->top_clr, a->userns_fd) < 0)
     return -1;
   *what = "move_mount";
   return move_mount(tree, "", destfd, "",

@@ -81,6 +81,26 @@ static char *bind_source(const struct entry *e) {
   return out;
 }
 
+/* A mount landing on procfs could hide what the kernel reports there
+ * (/proc/self/attr, /proc/sys, ...): CVE-2019-19921 swapped a volume for a
+ * symlink into /proc to do exactly that. The resolved fd tells where the
+ * mount would really land; there only proc itself and the files that
+ * lxcfs-like tools replace are allowed (runc's list). */
+static int check_proc_target(const struct entry *e, int dest, sk_error **err) {
+  static const char *const allowed[] = {
+      "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo",  "/proc/stat",
+      "/proc/swaps",   "/proc/uptime",    "/proc/loadavg",  "/proc/slabinfo",
+      "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+  };
+  struct statfs sfs;
+  if (streq(e->m->type, "proc") || fstatfs(dest, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return 0;
+  for (size_t i = 0; i < SK_ARRAY_SIZE(allowed); i++)
+    if (streq(e->m->destination, allowed[i]))
+      return 0;
+  return sk_fail(err, EPERM, "mounting over procfs is not allowed");
+}
+
 static int do_bind(struct entry *e, sk_error **err) {
   if (e->m->source == NULL)
     return sk_fail(err, EINVAL, "bind mount without a source");
@@ -97,7 +117,19 @@ static int do_bind(struct entry *e, sk_error **err) {
                                           S_ISDIR(st.st_mode) ? SK_PATH_DIR : SK_PATH_FILE);
   if (dest < 0)
     return sk_fail_errno(err, "destination");
+  if (check_proc_target(e, dest, err) < 0)
+    return -1;
   struct sk_tree_attrs a = tree_attrs(&e->o);
+  _cleanup_close_ int userns = -1;
+  if (e->o.idmap) {
+    if ((userns = sk_idmap_userns(e->m, err)) < 0)
+      return sk_wrap(err, "%s", e->o.idmap_recursive ? "ridmap" : "idmap");
+    a.userns_fd = userns;
+    if (e->o.idmap_recursive)
+      a.rec_set |= MOUNT_ATTR_IDMAP;
+    else
+      a.top_set |= MOUNT_ATTR_IDMAP;
+  }
   const char *what;
   if (sk_tree_attach(tree, dest, &a, &what) < 0)
     return sk_fail_errno(err, "bind %s: %s", src, what);
@@ -171,12 +203,28 @@ static bool host_is_cgroup2(void) {
   return statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
+/* Where a filesystem that the container may not mount itself is bound from
+ * instead: sysfs without its own network namespace (EPERM in a user
+ * namespace, as runc does), cgroup2 without a cgroup namespace, mqueue
+ * without an ipc namespace. NULL: no fallback. */
+static const char *host_fallback(const struct entry *e, const char *type, bool cgroup) {
+  if (streq(type, "sysfs") && !sk_plan_new_ns(e->plan, SK_NS_NET))
+    return "/sys";
+  if (cgroup && !sk_plan_new_ns(e->plan, SK_NS_CGROUP))
+    return "/sys/fs/cgroup";
+  if (streq(type, "mqueue") && !sk_plan_new_ns(e->plan, SK_NS_IPC))
+    return "/dev/mqueue";
+  return NULL;
+}
+
 static int do_filesystem(struct entry *e, sk_error **err) {
   const char *type = e->m->type;
   bool cgroup = streq(type, "cgroup") || streq(type, "cgroup2");
   _cleanup_close_ int dest = sk_path_open(e->rootfd, e->m->destination, SK_PATH_DIR);
   if (dest < 0)
     return sk_fail_errno(err, "destination");
+  if (check_proc_target(e, dest, err) < 0)
+    return -1;
 
   /* cgroup: a fresh cgroup2 on a pure v2 host; on a v1 or hybrid host a
    * read-only recursive bind of the host's /sys/fs/cgroup for now. runc
@@ -197,12 +245,9 @@ static int do_filesystem(struct entry *e, sk_error **err) {
   const char *source = e->m->source ? e->m->source : type;
   if (mount(source, sk_fd_path(dest).s, type, e->o.flags, data) < 0) {
     int saved = errno;
-    /* Without its own network namespace a container may not mount sysfs
-     * (EPERM in a user namespace): bind the host's /sys, as runc does. The
-     * same for cgroup2 without a cgroup namespace. */
-    if (saved == EPERM && (streq(type, "sysfs") || cgroup) &&
-        !sk_plan_new_ns(e->plan, streq(type, "sysfs") ? SK_NS_NET : SK_NS_CGROUP))
-      return bind_host_tree(e, dest, streq(type, "sysfs") ? "/sys" : "/sys/fs/cgroup", err);
+    const char *host = saved == EPERM ? host_fallback(e, type, cgroup) : NULL;
+    if (host != NULL)
+      return bind_host_tree(e, dest, host, err);
     if (saved == EPERM && streq(type, "proc") && sk_plan_has_userns(e->plan) &&
         !sk_plan_new_ns(e->plan, SK_NS_PID))
       return sk_fail(err, saved,
@@ -238,8 +283,11 @@ static int mount_entry(const sk_plan *plan, int rootfd, const oci_mount *m, bool
   e.recursive_bind = (e.o.flags & MS_REC) != 0;
   if (m->destination == NULL || m->destination[0] == '\0')
     r = sk_fail(err, 0, "no destination");
-  else if (e.o.idmap)
-    r = sk_fail(err, EOPNOTSUPP, "%s mounts", e.o.idmap_recursive ? "ridmap" : "idmap");
+  else if (e.o.idmap && (!bind || sk_plan_has_userns(plan)))
+    /* The mapping is in host ids: inside the container's user namespace
+     * the runtime would have to make that namespace for us. */
+    r = sk_fail(err, EOPNOTSUPP, "%s mounts %s", e.o.idmap_recursive ? "ridmap" : "idmap",
+                bind ? "in a user namespace" : "of a non-bind mount");
   else if (bind && e.o.unknown != NULL)
     /* data means nothing to a bind mount: a word we do not know is a typo */
     r = sk_fail(err, 0, "unknown mount option \"%s\"", e.o.unknown);

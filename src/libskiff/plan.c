@@ -13,6 +13,8 @@
 
 #include "hooks.h"
 #include "namespaces.h"
+#include "lsm.h"
+#include "sched.h"
 #include "sysctl.h"
 #include "util.h"
 
@@ -113,7 +115,8 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
-  if (sysctl_validate(p, err) < 0)
+  if (sysctl_validate(p, err) < 0 || sched_validate(p, err) < 0 ||
+      lsm_validate(p->config->process, err) < 0)
     return -1;
   return seccomp_plan(p->config->linux_->seccomp, &p->seccomp, err);
 }

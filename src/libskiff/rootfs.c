@@ -85,7 +85,10 @@ int rootfs_prepare(const sk_plan *plan, sk_error **err) {
     return sk_fail(err, EINVAL, "linux.rootfsPropagation: unknown value \"%s\"", pname);
   /* The whole tree first: nothing mounted from now on may propagate back to
    * the host (rslave), or whatever the config asked. */
-  if (mount(NULL, "/", NULL, prop, NULL) < 0)
+  /* An unbindable tree would refuse the rootfs bind below (EINVAL): keep it
+   * private until the rootfs is /, then make that unbindable. */
+  unsigned long before = (prop & MS_UNBINDABLE) ? MS_PRIVATE | MS_REC : prop;
+  if (mount(NULL, "/", NULL, before, NULL) < 0)
     return sk_fail_errno(err, "linux.rootfsPropagation: set on /");
   if ((prop & MS_SHARED) && make_parent_private(plan->rootfs, err) < 0)
     return sk_wrap(err, "linux.rootfsPropagation");
@@ -164,8 +167,9 @@ int rootfs_enter(const sk_plan *plan, sk_error **err) {
   const char *pname;
   unsigned long prop = root_propagation(plan, &pname);
   /* Shared: the rootfs was bound under a private parent and so is private;
-   * now that it is /, make it (and all below) shared as asked. */
-  if ((prop & MS_SHARED) && mount(NULL, "/", NULL, prop, NULL) < 0)
+   * unbindable: it was kept private. Now that it is /, make it (and all
+   * below) what was asked. */
+  if ((prop & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, prop, NULL) < 0)
     return sk_fail_errno(err, "linux.rootfsPropagation: set on the new /");
   if (plan->config->root != NULL && plan->config->root->readonly)
     return make_root_readonly(err);

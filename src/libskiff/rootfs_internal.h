@@ -24,6 +24,10 @@ int rootfs_apply_masks(const sk_plan *plan, int rootfd, sk_error **err);
  * owners, symlinks as symlinks; device nodes skipped where mknod is denied). */
 int sk_copy_up(int srcdir, int dstdir, sk_error **err);
 
+/* idmap.c: fd of a new user namespace with the uidMappings/gidMappings of
+ * `m` (container_id host_id size, as /proc/PID/uid_map takes them), or -1. */
+int sk_idmap_userns(const oci_mount *m, sk_error **err);
+
 /* mount_tree.c: bind mounts with the new mount API. A clone of a tree is
  * made detached (open_tree), its attributes are set while nobody can see it
  * (mount_setattr), then it is attached onto an fd (move_mount with
@@ -32,6 +36,7 @@ int sk_copy_up(int srcdir, int dstdir, sk_error **err);
 struct sk_tree_attrs {
   uint64_t top_set, top_clr; /* MOUNT_ATTR_* of the top mount */
   uint64_t rec_set, rec_clr; /* MOUNT_ATTR_* of every mount of the tree */
+  int userns_fd;             /* with MOUNT_ATTR_IDMAP in top_set or rec_set */
 };
 /* Detached clone of `path` at `dirfd` ("" with dirfd: the fd itself), with
  * its submounts when `recursive`. Returns the fd or -1 with errno. */

@@ -343,6 +343,8 @@ static void test_document_errors(void) {
   expect("\"x\"", "expected a JSON object at the top level, got \"x\"",
          "string at top level");
   expect("{\"ociVersion\": \"\\xff\"}", "lexical error", "bad escape");
+  expect("{\"ociVersion\": \"\xff\xfe\"}", "invalid bytes in UTF8 string", "invalid UTF-8");
+  expect("{\"ociVersion\": \"1\"} {}", "trailing garbage", "two documents");
   /* nesting bombs stop early instead of recursing without bound */
   char deep[4000];
   memset(deep, '[', sizeof deep - 1);
