@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
 #include "spawn.h"
@@ -168,6 +169,15 @@ static int run_post_hooks(sk_container *c, const char *kind, const char *status,
 
 /* The create operation up to a waiting init. On success the container is
  * locked and saved; on failure nothing of it is left. */
+struct sk_cgroup_opts plan_cgroup_opts(const sk_plan *plan) {
+  const oci_linux *lx = plan->config->linux_;
+  return (struct sk_cgroup_opts){.id = plan->id,
+                                 .cgroups_path = lx->cgroups_path,
+                                 .systemd = plan->systemd_cgroup,
+                                 .resources = &plan->cgroup_resources,
+                                 .rootless = geteuid() != 0};
+}
+
 /* The fd the init sends the pty master to: the engine's --console-socket,
  * or (run in the foreground) one end of a socketpair whose other end we
  * keep in *ours. */
@@ -196,11 +206,20 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   _cleanup_close_ int fifo_wr = -1;
   _cleanup_close_ int console_ours = -1;
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
+  _cleanup_cgroup_ sk_cgroup *cg = NULL;
+  struct sk_cgroup_opts cg_opts = plan_cgroup_opts(plan);
   if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0)
     goto fail;
   if (open_console_channel(plan, &console_ours, err) < 0)
     goto fail;
-  int r = spawn_init(plan, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
+  if (cgroup_create(&cg_opts, &cg, err) < 0)
+    goto fail;
+  if (cg && (c->cgroup_path = strdup(cgroup_path(cg))) == NULL) {
+    sk_fail(err, ENOMEM, "cgroup");
+    goto fail;
+  }
+  c->systemd_cgroup = plan->systemd_cgroup;
+  int r = spawn_init(plan, cg, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
   sk_closep(&plan->console_fd);
   if (r < 0)
     goto fail;
@@ -219,6 +238,10 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
 fail:
   spawn_abort(&s);
   sk_error *ignored = NULL;
+  if (cg && cgroup_destroy(cg, &ignored) < 0) {
+    sk_warn("%s", ignored->msg);
+    sk_error_free(&ignored);
+  }
   state_remove(c, &ignored);
   sk_error_free(&ignored);
   return -1;
@@ -326,6 +349,17 @@ static int kill_all_in_mntns(const sk_container *c, int sig, sk_error **err) {
   return 0;
 }
 
+/* The container's cgroup from its saved path; *cg stays NULL when it has
+ * none. */
+static int open_cgroup(const sk_container *c, sk_cgroup **cg, sk_error **err) {
+  *cg = NULL;
+  if (c->cgroup_path == NULL)
+    return 0;
+  if (cgroup_open(c->cgroup_path, c->systemd_cgroup, c->id, cg, err) < 0)
+    return sk_wrap(err, "container \"%s\"", c->id);
+  return 0;
+}
+
 static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   enum sk_status st = state_status(c);
   if (st == SK_STOPPED || st == SK_CREATING)
@@ -334,8 +368,13 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   if (pidfd < 0)
     return -1;
   sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
-  if (all && kill_all_in_mntns(c, sig, err) < 0)
-    return -1;
+  if (all) {
+    _cleanup_cgroup_ sk_cgroup *cg = NULL;
+    if (open_cgroup(c, &cg, err) < 0)
+      return -1;
+    if (cg ? cgroup_kill_all(cg, sig, err) < 0 : kill_all_in_mntns(c, sig, err) < 0)
+      return -1;
+  }
   if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0 && !(all && errno == ESRCH))
     return sk_fail_errno(err, "container \"%s\": signal %d", c->id, sig);
   return 0;
@@ -380,6 +419,11 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
     if (kill_and_wait(c, err) < 0)
       return -1;
   }
+  /* The cgroup goes with whatever is left in it (processes that outlived
+   * the init without a pid namespace). */
+  _cleanup_cgroup_ sk_cgroup *cg = NULL;
+  if (open_cgroup(c, &cg, err) < 0 || (cg && cgroup_destroy(cg, err) < 0))
+    return -1;
   /* poststop needs the saved config: run before the state dir goes, as a
    * warning only (runtime.md). */
   sk_error *hook_err = NULL;

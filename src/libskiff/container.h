@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "cgroup/cgroup.h"
 #include "plan.h"
 #include "state.h"
 
@@ -16,6 +17,9 @@ struct sk_global {
   bool systemd_cgroup;
   bool debug;
 };
+
+/* The cgroup options of a planned container. */
+struct sk_cgroup_opts plan_cgroup_opts(const sk_plan *plan);
 
 int container_create(const struct sk_global *g, const struct sk_plan_opts *o, sk_error **err);
 int container_start(const struct sk_global *g, const char *id, sk_error **err);

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "namespaces.h"
 #include "lsm.h"
@@ -31,6 +32,7 @@ void plan_free(sk_plan **pp) {
   free(p->argv);
   free(p->envp);
   seccomp_plan_clear(&p->seccomp);
+  free(p->cgroup_resources.devices);
   free(p->console_socket);
   free(p->pid_file);
   free(p);
@@ -106,6 +108,57 @@ static int resolve_rootfs(sk_plan *p, sk_error **err) {
   return 0;
 }
 
+/* The device cgroup rules: the config's, then (as runc does) allow rules
+ * for the devices every container gets and for linux.devices, so that a
+ * "deny all" rule in the config does not break /dev/null. mknod of any
+ * device is allowed: what exists in /dev is decided by linux.devices. */
+static int plan_cgroup_resources(sk_plan *p, sk_error **err) {
+  static const struct {
+    const char *type;
+    int64_t major, minor; /* -1: any */
+    const char *access;
+  } defaults[] = {
+      {"c", -1, -1, "m"}, {"b", -1, -1, "m"},   {"c", 1, 3, "rwm"},  {"c", 1, 5, "rwm"},
+      {"c", 1, 7, "rwm"}, {"c", 1, 8, "rwm"},   {"c", 1, 9, "rwm"},  {"c", 5, 0, "rwm"},
+      {"c", 5, 1, "rwm"}, {"c", 5, 2, "rwm"},   {"c", 136, -1, "rwm"}, {"c", 10, 200, "rwm"},
+  };
+  const oci_linux *lx = p->config->linux_;
+  if (lx->resources)
+    p->cgroup_resources = *lx->resources;
+  size_t n_cfg = p->cgroup_resources.n_devices;
+  size_t n = n_cfg + SK_ARRAY_SIZE(defaults) + lx->n_devices;
+  oci_device_cgroup *d = calloc(n, sizeof(*d));
+  if (d == NULL)
+    return sk_fail(err, ENOMEM, "linux.resources.devices");
+  if (n_cfg)
+    memcpy(d, p->cgroup_resources.devices, n_cfg * sizeof(*d));
+  size_t k = n_cfg;
+  for (size_t i = 0; i < SK_ARRAY_SIZE(defaults); i++, k++)
+    d[k] = (oci_device_cgroup){.allow = true,
+                               .type = (char *)defaults[i].type,
+                               .has_major = defaults[i].major >= 0,
+                               .major = defaults[i].major,
+                               .has_minor = defaults[i].minor >= 0,
+                               .minor = defaults[i].minor,
+                               .access = (char *)defaults[i].access};
+  for (size_t i = 0; i < lx->n_devices; i++) {
+    const oci_device *dev = &lx->devices[i];
+    if (dev->type == NULL || (strcmp(dev->type, "c") != 0 && strcmp(dev->type, "b") != 0 &&
+                              strcmp(dev->type, "u") != 0))
+      continue; /* fifos need no rule */
+    d[k++] = (oci_device_cgroup){.allow = true,
+                                 .type = strcmp(dev->type, "b") == 0 ? "b" : "c",
+                                 .has_major = dev->has_major,
+                                 .major = dev->major,
+                                 .has_minor = dev->has_minor,
+                                 .minor = dev->minor,
+                                 .access = "rwm"};
+  }
+  p->cgroup_resources.devices = d;
+  p->cgroup_resources.n_devices = k;
+  return 0;
+}
+
 static int validate_linux(sk_plan *p, sk_error **err) {
   if (p->config->linux_ == NULL)
     return sk_fail(err, 0, "linux: missing (skiff runs Linux containers)");
@@ -115,6 +168,15 @@ static int validate_linux(sk_plan *p, sk_error **err) {
    * the host. */
   if (!p->ns[SK_NS_MOUNT].wanted)
     return sk_fail(err, 0, "linux.namespaces: a mount namespace is required");
+  if (plan_cgroup_resources(p, err) < 0)
+    return -1;
+  struct sk_cgroup_opts cg = {.id = p->id,
+                              .cgroups_path = p->config->linux_->cgroups_path,
+                              .systemd = p->systemd_cgroup,
+                              .resources = &p->cgroup_resources,
+                              .rootless = geteuid() != 0};
+  if (cgroup_plan(&cg, err) < 0)
+    return -1;
   if (sysctl_validate(p, err) < 0 || sched_validate(p, err) < 0 ||
       lsm_validate(p->config->process, err) < 0)
     return -1;

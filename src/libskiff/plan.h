@@ -45,6 +45,9 @@ typedef struct sk_plan {
 
   struct sk_ns_plan ns[SK_NS_COUNT];
   struct sk_seccomp_plan seccomp; /* compiled linux.seccomp */
+  /* linux.resources with the device rules the container needs appended
+   * (see plan_cgroup_resources); devices array owned by the plan. */
+  oci_resources cgroup_resources;
   unsigned long clone_flags; /* CLONE_NEW* of the namespaces to create */
 
   /* from the command line */

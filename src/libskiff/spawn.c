@@ -17,6 +17,9 @@
 #include "sync.h"
 #include "util.h"
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 #ifndef CLONE_PIDFD
 #define CLONE_PIDFD 0x00001000
 #endif
@@ -24,13 +27,23 @@
 /* clone3 without a new stack behaves like fork: the child continues on a
  * copy of our stack. We are single-threaded, so that is safe. Falls back to
  * clone(2) on kernels without clone3. */
-static pid_t clone_init(unsigned long flags, int *pidfd) {
+static pid_t clone_init(unsigned long flags, int cgroup_fd, int *pidfd) {
   struct clone_args args;
   memset(&args, 0, sizeof(args));
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = (uint64_t)(uintptr_t)pidfd;
   args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cgroup_fd;
+  }
   pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP)) {
+    /* Kernels before 5.7: no CLONE_INTO_CGROUP; cgroup_enter() moves it. */
+    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+    pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  }
   if (pid < 0 && errno == ENOSYS) {
     *pidfd = -1;
     pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -93,8 +106,8 @@ static int wait_ready(const sk_plan *plan, struct sk_spawned *s, int syncfd,
   return sk_fail(err, 0, "container init %s before it was ready", what);
 }
 
-int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_fn hooks,
-               struct sk_spawned *out, sk_error **err) {
+int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
+               sk_runtime_hooks_fn hooks, struct sk_spawned *out, sk_error **err) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return sk_fail_errno(err, "socketpair");
@@ -105,7 +118,7 @@ int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_f
     return -1;
 
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
-  s.pid = clone_init(plan->clone_flags, &s.pidfd);
+  s.pid = clone_init(plan->clone_flags, cg ? cgroup_clone_fd(cg) : -1, &s.pidfd);
   if (s.pid < 0)
     return sk_fail_errno(err, "clone the container init (namespace flags 0x%lx)",
                          plan->clone_flags);
@@ -116,6 +129,8 @@ int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_f
   sk_closep(&child_end);
 
   if (namespaces_write_id_maps(plan, s.pid, err) < 0)
+    goto fail;
+  if (cg && cgroup_enter(cg, s.pid, err) < 0)
     goto fail;
   /* The go carries the init's pid as we see it (for the seccomp listener's
    * container process state). */

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "cgroup/cgroup.h"
 #include "plan.h"
 
 struct sk_spawned {
@@ -22,8 +23,11 @@ struct sk_spawned {
  * createRuntime): the init's namespaces and mounts exist. */
 typedef int (*sk_runtime_hooks_fn)(const sk_plan *plan, pid_t pid, sk_error **err);
 
-int spawn_init(const sk_plan *plan, int fifo_rd, int fifo_wr, sk_runtime_hooks_fn hooks,
-               struct sk_spawned *out, sk_error **err);
+/* `cg`: the container's cgroup; on cgroup v2 the init is cloned straight
+ * into it (CLONE_INTO_CGROUP), and it is entered before the init goes on
+ * (so that a new cgroup namespace is rooted there). */
+int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
+               sk_runtime_hooks_fn hooks, struct sk_spawned *out, sk_error **err);
 
 /* Kill (SIGKILL) and reap a spawned init; used on failure paths. */
 void spawn_abort(struct sk_spawned *s);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "oci_json.h"
 #include "util.h"
 
@@ -107,6 +108,9 @@ static int load_state(sk_container *c, sk_error **err) {
   c->rootfs = oci_json_get_top_string(data, len, "rootfs");
   c->created = oci_json_get_top_string(data, len, "created");
   c->owner = oci_json_get_top_string(data, len, "owner");
+  c->cgroup_path = oci_json_get_top_string(data, len, "cgroupPath");
+  _cleanup_free_ char *systemd = oci_json_get_top_string(data, len, "systemdCgroup");
+  c->systemd_cgroup = systemd && strcmp(systemd, "1") == 0;
   _cleanup_free_ char *hooks = oci_json_get_top_string(data, len, "postHooks");
   c->post_hooks = hooks && strcmp(hooks, "1") == 0;
   return 0;
@@ -178,6 +182,10 @@ int state_save(sk_container *c, sk_error **err) {
     oci_jw_kv_string(w, "owner", c->owner);
   if (c->post_hooks)
     oci_jw_kv_int(w, "postHooks", 1);
+  if (c->cgroup_path)
+    oci_jw_kv_string(w, "cgroupPath", c->cgroup_path);
+  if (c->systemd_cgroup)
+    oci_jw_kv_int(w, "systemdCgroup", 1);
   oci_jw_end_object(w);
   _cleanup_free_ char *doc = oci_jw_finish(w);
   if (doc == NULL)
@@ -223,6 +231,7 @@ void state_close(sk_container **cp) {
   free(c->rootfs);
   free(c->created);
   free(c->owner);
+  free(c->cgroup_path);
   free(c);
   *cp = NULL;
 }
@@ -263,6 +272,16 @@ enum sk_status state_status(const sk_container *c) {
     return SK_STOPPED;
   if (faccessat(c->dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return SK_CREATED;
+  if (c->cgroup_path) {
+    sk_cgroup *cg = NULL;
+    sk_error *ignored = NULL;
+    bool frozen = cgroup_open(c->cgroup_path, c->systemd_cgroup, c->id, &cg, &ignored) == 0 &&
+                  cgroup_is_frozen(cg);
+    cgroup_free(&cg);
+    sk_error_free(&ignored);
+    if (frozen)
+      return SK_PAUSED;
+  }
   return SK_RUNNING;
 }
 
