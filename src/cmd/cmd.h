@@ -26,6 +26,11 @@ int cmd_delete(const struct sk_global *g, int argc, char **argv);
 int cmd_list(const struct sk_global *g, int argc, char **argv);
 int cmd_spec(const struct sk_global *g, int argc, char **argv);
 int cmd_features(const struct sk_global *g, int argc, char **argv);
+int cmd_pause(const struct sk_global *g, int argc, char **argv);
+int cmd_resume(const struct sk_global *g, int argc, char **argv);
+int cmd_ps(const struct sk_global *g, int argc, char **argv);
+int cmd_update(const struct sk_global *g, int argc, char **argv);
+int cmd_events(const struct sk_global *g, int argc, char **argv);
 int cmd_not_yet(const struct sk_global *g, int argc, char **argv);
 
 /* Report an error (log + stderr) and return exit status 1. */

@@ -351,7 +351,7 @@ static int kill_all_in_mntns(const sk_container *c, int sig, sk_error **err) {
 
 /* The container's cgroup from its saved path; *cg stays NULL when it has
  * none. */
-static int open_cgroup(const sk_container *c, sk_cgroup **cg, sk_error **err) {
+int container_open_cgroup(const sk_container *c, sk_cgroup **cg, sk_error **err) {
   *cg = NULL;
   if (c->cgroup_path == NULL)
     return 0;
@@ -370,7 +370,7 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
   if (all) {
     _cleanup_cgroup_ sk_cgroup *cg = NULL;
-    if (open_cgroup(c, &cg, err) < 0)
+    if (container_open_cgroup(c, &cg, err) < 0)
       return -1;
     if (cg ? cgroup_kill_all(cg, sig, err) < 0 : kill_all_in_mntns(c, sig, err) < 0)
       return -1;
@@ -422,7 +422,7 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
   /* The cgroup goes with whatever is left in it (processes that outlived
    * the init without a pid namespace). */
   _cleanup_cgroup_ sk_cgroup *cg = NULL;
-  if (open_cgroup(c, &cg, err) < 0 || (cg && cgroup_destroy(cg, err) < 0))
+  if (container_open_cgroup(c, &cg, err) < 0 || (cg && cgroup_destroy(cg, err) < 0))
     return -1;
   /* poststop needs the saved config: run before the state dir goes, as a
    * warning only (runtime.md). */

@@ -21,6 +21,19 @@ struct sk_global {
 /* The cgroup options of a planned container. */
 struct sk_cgroup_opts plan_cgroup_opts(const sk_plan *plan);
 
+/* The cgroup of an opened container (*cg NULL when it has none). */
+int container_open_cgroup(const sk_container *c, sk_cgroup **cg, sk_error **err);
+
+/* Operations on the container's cgroup (container_cgroup.c). */
+int container_pause(const struct sk_global *g, const char *id, bool pause, sk_error **err);
+int container_pids(const struct sk_global *g, const char *id, pid_t **pids, size_t *n,
+                   sk_error **err);
+int container_update(const struct sk_global *g, const char *id, const oci_resources *r,
+                     sk_error **err);
+/* {"type":"stats","id":...,"data":{...}} of a running container. */
+int container_stats_event(const struct sk_global *g, const char *id, char **json,
+                          sk_error **err);
+
 int container_create(const struct sk_global *g, const struct sk_plan_opts *o, sk_error **err);
 int container_start(const struct sk_global *g, const char *id, sk_error **err);
 /* create + start; in the foreground waits for the process, forwarding
