@@ -97,9 +97,10 @@ def _leak_check(c, mounts_before):
       rt("delete", "--force", cid, timeout=10)
 
   clean = helpers.wait_for(
-      lambda: not helpers.leaked_processes(c.token, c.tmp), timeout=3.0)
+      lambda: not helpers.leaked_processes(c.token, c.tmp, rt.seen_pids),
+      timeout=3.0)
   if not clean:
-    procs = helpers.leaked_processes(c.token, c.tmp)
+    procs = helpers.leaked_processes(c.token, c.tmp, rt.seen_pids)
     for pid, cmd, why in procs:
       problems.append(f"process {pid} ({cmd}) still alive: {why}")
       try:

@@ -274,6 +274,7 @@ class Runtime:
     self.workdir = Path(workdir)
     self.token = token
     self.ids = []
+    self.seen_pids = {}  # pid -> start time, of every init seen in `state`
     self._calls = 0
 
   def new_id(self, name="c"):
@@ -374,13 +375,24 @@ class Runtime:
   def state(self, cid):
     res = self("state", cid)
     assert res.rc == 0, res
-    return json.loads(res.out)
+    st = json.loads(res.out)
+    self.note_pid(st.get("pid"))
+    return st
+
+  def note_pid(self, pid):
+    """Remember a container pid for the leak check (the init of a created
+    container carries neither the token nor a path under the test dir)."""
+    start = pid_start_time(pid) if isinstance(pid, int) and pid > 0 else None
+    if start is not None:
+      self.seen_pids[pid] = start
 
   def status(self, cid):
     res = self("state", cid)
     if res.rc != 0:
       return None
-    return json.loads(res.out).get("status")
+    st = json.loads(res.out)
+    self.note_pid(st.get("pid"))
+    return st.get("status")
 
   def wait_status(self, cid, want, timeout=5.0):
     deadline = time.monotonic() + timeout
@@ -419,6 +431,14 @@ def wait_for(pred, timeout=5.0, step=0.05):
     time.sleep(step)
 
 
+def pid_start_time(pid):
+  try:
+    with open(f"/proc/{pid}/stat") as f:
+      return int(f.read().rsplit(")", 1)[1].split()[19])
+  except (OSError, ValueError, IndexError):
+    return None
+
+
 def pid_alive(pid):
   """True while pid exists and is not a zombie."""
   try:
@@ -455,7 +475,7 @@ def _ancestors():
   return pids
 
 
-def leaked_processes(token, tmpdir):
+def leaked_processes(token, tmpdir, seen_pids=None):
   """Processes belonging to this test: root or cwd under tmpdir, or the
   token in their cmdline or environment (the runtime is started with it in
   its environment and every container's process.env carries it)."""
@@ -470,12 +490,14 @@ def leaked_processes(token, tmpdir):
     if not pid_alive(pid):
       continue
     why = None
+    if seen_pids and seen_pids.get(pid) == pid_start_time(pid):
+      why = "a container pid reported by `state`"
     for link in ("root", "cwd"):
       try:
         target = os.readlink(f"/proc/{pid}/{link}")
       except OSError:
         continue
-      if target == tmpdir or target.startswith(tmpdir + "/"):
+      if not why and (target == tmpdir or target.startswith(tmpdir + "/")):
         why = f"{link}={target}"
     for name in ("cmdline", "environ"):
       if why:
