@@ -102,12 +102,20 @@ def _propagation(rt, bundle, mode):
   return res.out.split()
 
 
-def test_rootfs_propagation_slave_sees_host_mounts(rt, shared_bundle):
-  assert _propagation(rt, shared_bundle, "slave") == ["hello", "end"]
-
-
-def test_rootfs_propagation_private_does_not(rt, shared_bundle):
+def test_rootfs_propagation_private_blocks_host_mounts(rt, shared_bundle):
+  """Even below a shared host mount, a private root receives nothing."""
   assert _propagation(rt, shared_bundle, "private") == ["end"]
+  mounts = parse_mountinfo(rt.output(shared_bundle,
+                                     ["cat", "/proc/self/mountinfo"]))
+  assert mounts["/"][3] == [], mounts["/"]
+
+
+def test_rootfs_propagation_slave_is_not_shared(rt, shared_bundle):
+  shared_bundle.config["linux"]["rootfsPropagation"] = "slave"
+  mounts = parse_mountinfo(rt.output(shared_bundle,
+                                     ["cat", "/proc/self/mountinfo"]))
+  tags = mounts["/"][3]
+  assert not any(t.startswith("shared:") for t in tags), mounts["/"]
 
 
 def test_rootfs_propagation_shared(rt, bundle):
