@@ -23,7 +23,7 @@ RUNTIME = os.environ.get("SKIFF") or str(REPO / "skiff")
 # host uid that must be able to traverse the path to its rootfs.
 BASE_TMP = Path(os.environ.get("SKIFF_ITEST_TMP", "/tmp/skiff-itests"))
 TOKEN_ENV = "SKIFF_ITEST_TOKEN"
-DEFAULT_TIMEOUT = 30
+DEFAULT_TIMEOUT = float(os.environ.get("SKIFF_ITEST_TIMEOUT", "30"))
 
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 

@@ -4,10 +4,11 @@ transitions of the OCI runtime.md, including the operations that must fail."""
 
 import array
 import os
+import signal
 import socket
 import time
 
-from helpers import pid_alive, sh, wait_for
+from helpers import leaked_processes, pid_alive, sh, wait_for
 
 LOOP = "while :; do sleep 0.1; done"
 
@@ -162,13 +163,35 @@ def test_kill_default_is_sigterm(rt, bundle):
   assert rt("delete", cid).rc == 0
 
 
-def test_kill_all(rt, bundle):
-  cid = rt.create(bundle, args=sh(f"sleep 1000 & sleep 1000 & {LOOP}"))
+def test_kill_all(rt, bundle, ctx):
+  """Without a pid namespace the init's children outlive it: --all must
+  reach every process of the container."""
+  bundle.drop_namespace("pid")
+  cid = rt.create(bundle, args=sh(
+      f"sleep 1000 & sleep 1000 & touch /tmp/ready; {LOOP}"))
   assert rt("start", cid).rc == 0
+  assert wait_for((bundle.rootfs / "tmp" / "ready").exists)
+  procs = leaked_processes(ctx.token, ctx.tmp)
+  assert len(procs) >= 3, procs
   res = rt("kill", "--all", cid, "KILL")
   assert res.rc == 0, res
   rt.wait_status(cid, "stopped")
+  assert wait_for(lambda: not leaked_processes(ctx.token, ctx.tmp)), \
+      leaked_processes(ctx.token, ctx.tmp)
   assert rt("delete", cid).rc == 0
+
+
+def test_init_killed_from_outside_is_stopped(rt, bundle):
+  """No runtime command involved: the death of init alone makes the
+  container stopped."""
+  cid = rt.create(bundle, args=sh(LOOP))
+  assert rt("start", cid).rc == 0
+  pid = rt.state(cid)["pid"]
+  os.kill(pid, signal.SIGKILL)
+  rt.wait_status(cid, "stopped", timeout=2.0)
+  res = rt("delete", cid)
+  assert res.rc == 0, res
+  assert not rt.state_dir(cid).exists()
 
 
 def test_run_foreground_exit_status_and_cleanup(rt, bundle):
