@@ -103,6 +103,8 @@ def _leak_check(c, mounts_before):
     procs = helpers.leaked_processes(c.token, c.tmp, rt.seen_pids)
     for pid, cmd, why in procs:
       problems.append(f"process {pid} ({cmd}) still alive: {why}")
+      if pid <= 1:
+        continue
       try:
         os.kill(pid, 9)
       except ProcessLookupError:

@@ -187,6 +187,7 @@ def test_init_killed_from_outside_is_stopped(rt, bundle):
   cid = rt.create(bundle, args=sh(LOOP))
   assert rt("start", cid).rc == 0
   pid = rt.state(cid)["pid"]
+  assert pid > 1  # never signal our own process group or init
   os.kill(pid, signal.SIGKILL)
   rt.wait_status(cid, "stopped", timeout=2.0)
   res = rt("delete", cid)
