@@ -28,7 +28,10 @@ void oci_jw_kv_int(oci_json_writer *w, const char *key, int64_t v);
 void oci_jw_kv_uint(oci_json_writer *w, const char *key, uint64_t v);
 void oci_jw_kv_bool(oci_json_writer *w, const char *key, bool v);
 /* Returns the document (malloc'd, NUL-terminated, no trailing newline) and
- * frees the writer; NULL if any step failed (ENOMEM or misuse). */
+ * frees the writer; NULL if any step failed (ENOMEM or misuse, unclosed
+ * containers included). Every function accepts the NULL of a failed
+ * oci_jw_new(), so only this result needs checking. Strings with invalid
+ * UTF-8 are written with U+FFFD for each bad byte. */
 char *oci_jw_finish(oci_json_writer *w);
 void oci_jw_free(oci_json_writer *w);
 

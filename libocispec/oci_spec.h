@@ -4,7 +4,10 @@
  *
  * Conventions:
  *  - strings are NUL-terminated heap strings, NULL when the field is absent;
- *  - arrays are a pointer plus a `n_<name>` count (0 and NULL when absent);
+ *  - arrays are a pointer plus a `n_<name>` count (0 and NULL when absent;
+ *    an empty array that is in the document parses to a non-NULL pointer with
+ *    count 0, and is written back as []); string arrays from the parser are
+ *    also NULL-terminated (args can go straight to execve);
  *  - optional scalars have a `has_<name>` flag beside them;
  *  - objects that may be absent are pointers, NULL when absent;
  *  - string maps (annotations, sysctl, unified) are oci_map, in document order.
@@ -451,8 +454,12 @@ typedef struct {
 /* Parsing. On failure these return NULL and set *err to a malloc'd message
  * that names the JSON path of the bad field, e.g.
  *   `process.user.uid: expected a non-negative integer, got "abc"`
- * or, for malformed JSON, the yajl message with its byte offset. Unknown
- * fields are ignored. */
+ * or, for malformed JSON, the yajl message with its byte offset ("at byte N":
+ * the 1-based position of the offending character, the document length for a
+ * premature end). Unknown fields are ignored; null is the same as absent.
+ * Only JSON types, integer ranges and required fields are checked: enum
+ * values (namespace types, seccomp actions, ...) are left to the runtime.
+ * oci_config_parse_file's error starts with the file path. */
 oci_config *oci_config_parse_file(const char *path, char **err);
 oci_config *oci_config_parse_data(const char *data, size_t len, char **err);
 /* A process object alone (runc exec --process FILE); paths in errors are
@@ -461,15 +468,22 @@ oci_process *oci_process_parse_data(const char *data, size_t len, char **err);
 oci_state *oci_state_parse_data(const char *data, size_t len, char **err);
 oci_features *oci_features_parse_data(const char *data, size_t len, char **err);
 
-/* Generation: malloc'd, NUL-terminated, pretty when `pretty`. NULL on ENOMEM. */
+/* Generation: malloc'd, NUL-terminated, pretty (tab-indented, like runc)
+ * when `pretty`, no trailing newline. NULL on ENOMEM. Absent fields are left
+ * out, as are false bools that have no has_ flag (terminal, readonly,
+ * noNewPrivileges), as Go's omitempty does; a NULL ociVersion is written as
+ * OCI_SPEC_VERSION. */
 char *oci_config_to_json(const oci_config *c, bool pretty);
 char *oci_state_to_json(const oci_state *s, bool pretty);
 char *oci_features_to_json(const oci_features *f, bool pretty);
 
-/* The config `skiff spec` writes: runc's default (terminal false, "sh",
- * the default mounts, masked and read-only paths, namespaces pid network ipc
- * uts mount cgroup). With `rootless`, a user namespace with mappings for
- * `uid`/`gid`, no network namespace, and bind mounts for /sys as runc does. */
+/* The config `skiff spec` writes: the content of `runc spec` (runc 1.1) with
+ * ociVersion OCI_SPEC_VERSION, but terminal false, hostname "skiff" and no
+ * ambient capabilities (see spec_default.c) ("sh", the
+ * default mounts, masked and read-only paths, a deny-all device cgroup rule,
+ * namespaces pid network ipc uts mount). With `rootless`, like `runc spec
+ * --rootless`: a user namespace with mappings for `uid`/`gid`, no network
+ * namespace, /sys bind-mounted, no gid=5 on devpts, no resources. */
 oci_config *oci_config_new_default(bool rootless, uint32_t uid, uint32_t gid);
 
 void oci_config_free(oci_config *c);

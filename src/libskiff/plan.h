@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "oci_spec.h"
+#include "seccomp_filter.h"
 
 /* One namespace kind, in the order namespaces must be joined (user first). */
 enum sk_ns_kind {
@@ -39,7 +40,14 @@ typedef struct sk_plan {
   char *config_json; /* the raw config.json, saved into the state dir */
   size_t config_json_len;
 
+  char **argv; /* process.args, NULL-terminated (pointers into config) */
+  char **envp; /* process.env, NULL-terminated */
+
   struct sk_ns_plan ns[SK_NS_COUNT];
+  struct sk_seccomp_plan seccomp; /* compiled linux.seccomp */
+  /* linux.resources with the device rules the container needs appended
+   * (see plan_cgroup_resources); devices array owned by the plan. */
+  oci_resources cgroup_resources;
   unsigned long clone_flags; /* CLONE_NEW* of the namespaces to create */
 
   /* from the command line */
@@ -49,6 +57,9 @@ typedef struct sk_plan {
   char *console_socket;
   char *pid_file;
   bool systemd_cgroup;
+
+  /* filled by the runtime before the clone */
+  int console_fd; /* where the init sends the pty master, or -1 */
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {
@@ -57,6 +68,27 @@ static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {
 static inline bool sk_plan_has_userns(const sk_plan *p) {
   return p->ns[SK_NS_USER].wanted;
 }
+
+/* Load <bundle>/config.json, validate it and decide everything: no side
+ * effects, so that a config error is reported before anything exists. */
+struct sk_plan_opts {
+  const char *id;
+  const char *bundle; /* NULL: the current directory */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  const char *console_socket;
+  const char *pid_file;
+  bool systemd_cgroup;
+  bool attach_terminal; /* `run` in the foreground: we are the console */
+};
+#include "error.h"
+/* The state document of the planned container (for hooks and the seccomp
+ * listener); malloc'd JSON. */
+char *plan_state_json(const sk_plan *p, pid_t pid, const char *status);
+int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err);
+void plan_free(sk_plan **p);
+#define _cleanup_plan_ __attribute__((cleanup(plan_free)))
 
 const char *sk_ns_name(enum sk_ns_kind k);       /* "user", "mount", ... */
 int sk_ns_kind_from_name(const char *name);      /* -1 when unknown */

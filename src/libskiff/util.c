@@ -1,9 +1,121 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "util.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+
 void sk_strv_free(char **v) {
   if (v == NULL)
     return;
   for (char **p = v; *p; p++)
     free(*p);
   free(v);
+}
+
+int sk_write_all(int fd, const void *buf, size_t len, sk_error **err) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return sk_fail_errno(err, "write");
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+int sk_read_fd_all(int fd, char **out, size_t *len, sk_error **err) {
+  size_t cap = 4096, used = 0;
+  char *buf = malloc(cap);
+  if (buf == NULL)
+    return sk_fail(err, ENOMEM, "read");
+  for (;;) {
+    if (used + 1 >= cap) {
+      char *n = realloc(buf, cap * 2);
+      if (n == NULL) {
+        free(buf);
+        return sk_fail(err, ENOMEM, "read");
+      }
+      buf = n;
+      cap *= 2;
+    }
+    ssize_t r = read(fd, buf + used, cap - used - 1);
+    if (r < 0) {
+      if (errno == EINTR)
+        continue;
+      free(buf);
+      return sk_fail_errno(err, "read");
+    }
+    if (r == 0)
+      break;
+    used += (size_t)r;
+  }
+  buf[used] = '\0';
+  *out = buf;
+  if (len)
+    *len = used;
+  return 0;
+}
+
+int sk_read_file(const char *path, char **out, size_t *len, sk_error **err) {
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sk_fail_errno(err, "open %s", path);
+  if (sk_read_fd_all(fd, out, len, err) < 0)
+    return sk_wrap(err, "%s", path);
+  return 0;
+}
+
+int sk_write_file_atomic(int dirfd, const char *name, const char *data,
+                         size_t len, sk_error **err) {
+  char tmp[256];
+  snprintf(tmp, sizeof(tmp), ".%s.tmp", name);
+  _cleanup_close_ int fd =
+      openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return sk_fail_errno(err, "create %s", tmp);
+  if (sk_write_all(fd, data, len, err) < 0) {
+    unlinkat(dirfd, tmp, 0);
+    return sk_wrap(err, "%s", tmp);
+  }
+  if (renameat(dirfd, tmp, dirfd, name) < 0) {
+    int e = errno;
+    unlinkat(dirfd, tmp, 0);
+    return sk_fail(err, e, "rename %s to %s", tmp, name);
+  }
+  return 0;
+}
+
+int sk_write_at(int dirfd, const char *name, const char *data, sk_error **err) {
+  _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sk_fail_errno(err, "open %s", name);
+  size_t len = strlen(data);
+  ssize_t n = write(fd, data, len);
+  if (n < 0)
+    return sk_fail_errno(err, "write %s", name);
+  if ((size_t)n != len)
+    return sk_fail(err, EIO, "short write to %s", name);
+  return 0;
+}
+
+int sk_mkdir_p(const char *path, mode_t mode, sk_error **err) {
+  _cleanup_free_ char *p = strdup(path);
+  if (p == NULL)
+    return sk_fail(err, ENOMEM, "mkdir %s", path);
+  for (char *s = p + 1; *s; s++) {
+    if (*s != '/')
+      continue;
+    *s = '\0';
+    if (mkdir(p, mode) < 0 && errno != EEXIST)
+      return sk_fail_errno(err, "mkdir %s", p);
+    *s = '/';
+  }
+  if (mkdir(p, mode) < 0 && errno != EEXIST)
+    return sk_fail_errno(err, "mkdir %s", p);
+  return 0;
 }

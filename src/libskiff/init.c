@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The container's init: the cloned child, from the parent's go to execve.
+ * The order of the steps is the order of this file's init_main(). */
+#include "init.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/keyctl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "log.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "seccomp_filter.h"
+#include "sync.h"
+#include "lsm.h"
+#include "scheduling.h"
+#include "sysctl.h"
+#include "terminal.h"
+#include "util.h"
+
+/* Close every fd the init does not need (the state dir lock above all: a
+ * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
+ * the fds in `keep` (-1 entries ignored). close_range over the gaps: a
+ * handful of syscalls. */
+static void close_unneeded_fds(unsigned int first, int *keep, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (keep[j] < keep[i]) {
+        int t = keep[i];
+        keep[i] = keep[j];
+        keep[j] = t;
+      }
+  unsigned int from = first;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < 0 || (unsigned int)keep[i] < from)
+      continue;
+    if ((unsigned int)keep[i] > from)
+      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+    from = (unsigned int)keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
+}
+
+static int join_session_keyring(const sk_plan *plan, sk_error **err) {
+  if (plan->no_new_keyring)
+    return 0;
+  /* A new session keyring per container, so that keys of the host session
+   * are not reachable from it. Kernels without keyrings (ENOSYS) or with
+   * them disabled for containers (EPERM under seccomp/LSM) are tolerated. */
+  char name[300];
+  snprintf(name, sizeof(name), "_ses.%s", plan->id);
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+      errno != EPERM && errno != EACCES)
+    return sk_fail_errno(err, "join a new session keyring");
+  return 0;
+}
+
+/* Block until `start` writes to exec.fifo. */
+static int wait_for_start(int fifo_rd, sk_error **err) {
+  int flags = fcntl(fifo_rd, F_GETFL);
+  if (flags < 0 || fcntl(fifo_rd, F_SETFL, flags & ~O_NONBLOCK) < 0)
+    return sk_fail_errno(err, "exec.fifo: fcntl");
+  char byte;
+  for (;;) {
+    ssize_t n = read(fifo_rd, &byte, 1);
+    if (n == 1)
+      return 0;
+    if (n < 0 && errno == EINTR)
+      continue;
+    return sk_fail(err, n < 0 ? errno : EPIPE, "exec.fifo: wait for start");
+  }
+}
+
+/* createRuntime and prestart run in the runtime: ask the parent and wait;
+ * then createContainer here, in the container's namespaces, before
+ * pivot_root. */
+static int run_create_hooks(const sk_plan *plan, int syncfd, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL)
+    return 0;
+  if (h->n_prestart || h->n_create_runtime) {
+    struct sk_msg msg;
+    if (sync_send(syncfd, SK_MSG_HOOKS, 0, NULL, err) < 0)
+      return -1;
+    int r = sync_recv(syncfd, &msg, err);
+    if (r <= 0 || msg.type != SK_MSG_HOOKS_DONE)
+      return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime's hooks did not complete");
+  }
+  if (h->n_create_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "creating");
+  return hooks_run("createContainer", h->create_container, h->n_create_container,
+                   state ? state : "{}", err);
+}
+
+static int run_start_hooks(const sk_plan *plan, pid_t host_pid, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL || h->n_start_container == 0)
+    return 0;
+  _cleanup_free_ char *state = plan_state_json(plan, host_pid, "created");
+  return hooks_run("startContainer", h->start_container, h->n_start_container,
+                   state ? state : "{}", err);
+}
+
+static int install_seccomp(const sk_plan *plan, pid_t host_pid, sk_error **err) {
+  if (plan->seccomp.bpf == NULL)
+    return 0;
+  _cleanup_free_ char *state =
+      plan->seccomp.notify ? plan_state_json(plan, host_pid, "creating") : NULL;
+  return seccomp_install(&plan->seccomp, state ? state : "{}", host_pid, err);
+}
+
+static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *host_pid,
+                           sk_error **err) {
+  struct sk_msg msg;
+  int r = sync_recv(syncfd, &msg, err);
+  if (r <= 0 || msg.type != SK_MSG_GO)
+    return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime went away before the go");
+  *host_pid = (pid_t)atoi(msg.payload);
+
+  if (namespaces_enter(plan, err) < 0)
+    return -1;
+  if (join_session_keyring(plan, err) < 0)
+    return -1;
+  if (sysctl_apply(plan, err) < 0)
+    return -1;
+  if (rootfs_prepare(plan, err) < 0)
+    return -1;
+  if (run_create_hooks(plan, syncfd, *host_pid, err) < 0)
+    return -1;
+  if (rootfs_enter(plan, err) < 0)
+    return -1;
+  if (plan->config->process->terminal && terminal_setup(plan, plan->console_fd, err) < 0)
+    return -1;
+  if (plan->console_fd >= 0)
+    close(plan->console_fd);
+  const oci_process *proc = plan->config->process;
+  if (process_find_executable(proc, exe, err) < 0)
+    return -1;
+  /* Scheduling and labels need the privileges process_apply gives up. */
+  if (sched_apply(plan, err) < 0 || lsm_apply(proc, err) < 0)
+    return -1;
+  /* Without noNewPrivileges a filter can only be loaded while we still
+   * hold CAP_SYS_ADMIN, i.e. before the process's identity is applied. */
+  if (!proc->no_new_privileges && install_seccomp(plan, *host_pid, err) < 0)
+    return -1;
+  if (process_apply(proc, sk_plan_has_userns(plan), err) < 0)
+    return -1;
+  return 0;
+}
+
+_Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_wr) {
+  sk_error *err = NULL;
+  char *exe = NULL;
+  pid_t host_pid = 0;
+
+  /* Messages of the init go to --log only: its stderr is the container's. */
+  sk_log_to_stderr(false);
+  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
+  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
+  if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
+    sync_send_error(syncfd, err);
+    _exit(1);
+  }
+  /* Nothing of the runtime may reach the user process: everything above
+   * the preserved fds is close-on-exec (the sync socket and exec.fifo are
+   * already). */
+  syscall(SYS_close_range, 3 + (unsigned int)plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  if (sync_send(syncfd, SK_MSG_READY, 0, NULL, &err) < 0)
+    _exit(1);
+  close(syncfd);
+
+  if (wait_for_start(fifo_rd, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  if (run_start_hooks(plan, host_pid, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  /* As late as possible: the filter constrains nothing of our setup. */
+  if (plan->config->process->no_new_privileges && install_seccomp(plan, host_pid, &err) < 0) {
+    fprintf(stderr, "skiff init: %s\n", err->msg);
+    _exit(1);
+  }
+  execve(exe, plan->argv, plan->envp);
+  fprintf(stderr, "skiff init: exec %s: %s\n", exe, strerror(errno));
+  _exit(127);
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "spawn.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "namespaces.h"
+#include "sync.h"
+#include "util.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef CLONE_PIDFD
+#define CLONE_PIDFD 0x00001000
+#endif
+
+/* clone3 without a new stack behaves like fork: the child continues on a
+ * copy of our stack. We are single-threaded, so that is safe. Falls back to
+ * clone(2) on kernels without clone3. */
+static pid_t clone_init(unsigned long flags, int cgroup_fd, int *pidfd) {
+  struct clone_args args;
+  memset(&args, 0, sizeof(args));
+  args.flags = flags | CLONE_PIDFD;
+  args.pidfd = (uint64_t)(uintptr_t)pidfd;
+  args.exit_signal = SIGCHLD;
+  if (cgroup_fd >= 0) {
+    args.flags |= CLONE_INTO_CGROUP;
+    args.cgroup = (uint64_t)cgroup_fd;
+  }
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  if (pid < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP)) {
+    /* Kernels before 5.7: no CLONE_INTO_CGROUP; cgroup_enter() moves it. */
+    args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+    args.cgroup = 0;
+    pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  }
+  if (pid < 0 && errno == ENOSYS) {
+    *pidfd = -1;
+    pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  }
+  return pid;
+}
+
+static void describe_exit(int status, char *buf, size_t len) {
+  if (WIFEXITED(status))
+    snprintf(buf, len, "exited with status %d", WEXITSTATUS(status));
+  else if (WIFSIGNALED(status))
+    snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+  else
+    snprintf(buf, len, "ended with wait status %d", status);
+}
+
+void spawn_abort(struct sk_spawned *s) {
+  if (s->pid <= 0)
+    return;
+  if (s->pidfd >= 0)
+    syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
+  else
+    kill(s->pid, SIGKILL);
+  while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  if (s->pidfd >= 0)
+    close(s->pidfd);
+  s->pid = -1;
+  s->pidfd = -1;
+}
+
+/* Wait for READY, running the runtime's hooks when asked; an ERROR message
+ * carries the init's own error chain. */
+static int wait_ready(const sk_plan *plan, struct sk_spawned *s, int syncfd,
+                      sk_runtime_hooks_fn hooks, sk_error **err) {
+  struct sk_msg msg;
+  int r;
+  while ((r = sync_recv(syncfd, &msg, err)) == 1 && msg.type == SK_MSG_HOOKS) {
+    if (hooks && hooks(plan, s->pid, err) < 0)
+      return -1;
+    if (sync_send(syncfd, SK_MSG_HOOKS_DONE, 0, NULL, err) < 0)
+      return -1;
+  }
+  if (r < 0)
+    return -1;
+  if (r == 1 && msg.type == SK_MSG_READY)
+    return 0;
+  if (r == 1 && msg.type == SK_MSG_ERROR) {
+    sk_fail(err, 0, "%s", msg.payload);
+    (*err)->errnum = msg.errnum;
+    return -1;
+  }
+  /* EOF: the init died without a word (a signal, an OOM kill...). */
+  int status = 0;
+  char what[128] = "ended";
+  if (waitpid(s->pid, &status, 0) == s->pid) {
+    describe_exit(status, what, sizeof(what));
+    s->pid = -1;
+  }
+  return sk_fail(err, 0, "container init %s before it was ready", what);
+}
+
+int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
+               sk_runtime_hooks_fn hooks, struct sk_spawned *out, sk_error **err) {
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+    return sk_fail_errno(err, "socketpair");
+  _cleanup_close_ int parent_end = sp[0];
+  _cleanup_close_ int child_end = sp[1];
+
+  if (namespaces_join_for_children(plan, err) < 0)
+    return -1;
+
+  struct sk_spawned s = {.pid = -1, .pidfd = -1};
+  s.pid = clone_init(plan->clone_flags, cg ? cgroup_clone_fd(cg) : -1, &s.pidfd);
+  if (s.pid < 0)
+    return sk_fail_errno(err, "clone the container init (namespace flags 0x%lx)",
+                         plan->clone_flags);
+  if (s.pid == 0) {
+    close(parent_end);
+    init_main(plan, child_end, fifo_rd, fifo_wr);
+  }
+  sk_closep(&child_end);
+
+  if (namespaces_write_id_maps(plan, s.pid, err) < 0)
+    goto fail;
+  if (cg && cgroup_enter(cg, s.pid, err) < 0)
+    goto fail;
+  /* The go carries the init's pid as we see it (for the seccomp listener's
+   * container process state). */
+  char pidbuf[16];
+  snprintf(pidbuf, sizeof(pidbuf), "%d", s.pid);
+  if (sync_send(parent_end, SK_MSG_GO, 0, pidbuf, err) < 0)
+    goto fail;
+  if (wait_ready(plan, &s, parent_end, hooks, err) < 0)
+    goto fail;
+  *out = s;
+  return 0;
+
+fail:
+  spawn_abort(&s);
+  return -1;
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "sysctl.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "procfs.h"
+#include "util.h"
+
+static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
+                                       "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+                                       "kernel.shmmni", "kernel.shm_rmid_forced", NULL};
+
+static bool in_list(const char *key, const char *const *list) {
+  for (size_t i = 0; list[i]; i++)
+    if (strcmp(list[i], key) == 0)
+      return true;
+  return false;
+}
+
+static int check_key(const sk_plan *plan, const char *key, sk_error **err) {
+  if (key[0] == '\0' || key[0] == '/' || strstr(key, "..") != NULL)
+    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: not a valid sysctl name", key);
+  const char *need = NULL;
+  enum sk_ns_kind kind = SK_NS_COUNT;
+  if (in_list(key, ipc_keys) || strncmp(key, "fs.mqueue.", 10) == 0) {
+    kind = SK_NS_IPC;
+    need = "an ipc namespace";
+  } else if (strncmp(key, "net.", 4) == 0) {
+    kind = SK_NS_NET;
+    need = "a network namespace";
+  } else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0) {
+    kind = SK_NS_UTS;
+    need = "a uts namespace";
+  } else {
+    return sk_fail(err, 0,
+                   "linux.sysctl[\"%s\"]: not a namespaced sysctl: setting it would change the "
+                   "host",
+                   key);
+  }
+  /* A network namespace joined by path is somebody else's but still not
+   * the host's: allowed, as runc does for ipc and net. */
+  if (!plan->ns[kind].wanted)
+    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: requires %s in linux.namespaces", key, need);
+  return 0;
+}
+
+int sysctl_validate(const sk_plan *plan, sk_error **err) {
+  const oci_map *m = &plan->config->linux_->sysctl;
+  for (size_t i = 0; i < m->len; i++)
+    if (check_key(plan, m->keys[i], err) < 0)
+      return -1;
+  return 0;
+}
+
+int sysctl_apply(const sk_plan *plan, sk_error **err) {
+  const oci_map *m = &plan->config->linux_->sysctl;
+  for (size_t i = 0; i < m->len; i++) {
+    char path[512];
+    int n = snprintf(path, sizeof(path), "sys/%s", m->keys[i]);
+    if (n < 0 || (size_t)n >= sizeof(path))
+      return sk_fail(err, ENAMETOOLONG, "linux.sysctl[\"%s\"]", m->keys[i]);
+    /* net.ipv4.ip_forward -> sys/net/ipv4/ip_forward (a key may already
+     * use slashes, as sysctl(8) accepts). */
+    for (char *p = path + 4; *p; p++)
+      if (*p == '.')
+        *p = '/';
+    if (procfs_write("/proc", path, m->values[i], err) < 0)
+      return sk_wrap(err, "linux.sysctl[\"%s\"]", m->keys[i]);
+  }
+  return 0;
+}
