@@ -131,7 +131,7 @@ def test_ptmx_replaces_image_node(rt, bundle):
 def test_dev_symlinks_resolve(rt, bundle):
   res = rt.run_container(bundle, sh(
       "echo piped | cat /dev/stdin; echo viafd | cat /dev/fd/0; "
-      "echo err > /dev/stderr; echo out > /dev/stdout"))
+      "echo err >> /dev/stderr; echo out >> /dev/stdout"))
   assert res.rc == 0, res
   assert res.out.splitlines() == ["piped", "viafd", "out"]
   assert res.err == "err\n"
