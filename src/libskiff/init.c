@@ -26,29 +26,6 @@
 #include "terminal.h"
 #include "util.h"
 
-/* Close every fd the init does not need (the state dir lock above all: a
- * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
- * the fds in `keep` (-1 entries ignored). close_range over the gaps: a
- * handful of syscalls. */
-static void close_unneeded_fds(unsigned int first, int *keep, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (keep[j] < keep[i]) {
-        int t = keep[i];
-        keep[i] = keep[j];
-        keep[j] = t;
-      }
-  unsigned int from = first;
-  for (size_t i = 0; i < n; i++) {
-    if (keep[i] < 0 || (unsigned int)keep[i] < from)
-      continue;
-    if ((unsigned int)keep[i] > from)
-      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
-    from = (unsigned int)keep[i] + 1;
-  }
-  syscall(SYS_close_range, from, ~0U, 0);
-}
-
 static int join_session_keyring(const sk_plan *plan, sk_error **err) {
   if (plan->no_new_keyring)
     return 0;
@@ -138,7 +115,7 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
-  if (plan->config->process->terminal && terminal_setup(plan, plan->console_fd, err) < 0)
+  if (plan->config->process->terminal && terminal_setup(plan->config->process, plan->console_fd, true, err) < 0)
     return -1;
   if (plan->console_fd >= 0)
     close(plan->console_fd);
@@ -162,10 +139,11 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   char *exe = NULL;
   pid_t host_pid = 0;
 
+  /* The state dir lock above all: a waiting init must not hold it. */
   /* Messages of the init go to --log only: its stderr is the container's. */
   sk_log_to_stderr(false);
   int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
-  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
+  sk_close_fds_except(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);

@@ -92,8 +92,8 @@ static int bind_console(int peer, sk_error **err) {
   return 0;
 }
 
-int terminal_setup(const sk_plan *plan, int console_fd, sk_error **err) {
-  const oci_process *p = plan->config->process;
+int terminal_setup(const oci_process *p, int console_fd, bool container_console,
+                   sk_error **err) {
   _cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
   if (master < 0)
     return sk_fail_errno(err, "process.terminal: open /dev/pts/ptmx");
@@ -114,7 +114,7 @@ int terminal_setup(const sk_plan *plan, int console_fd, sk_error **err) {
     if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
       return sk_fail_errno(err, "process.consoleSize: TIOCSWINSZ");
   }
-  if (bind_console(peer, err) < 0)
+  if (container_console && bind_console(peer, err) < 0)
     return -1;
   unsigned int ptn = 0;
   char name[32] = "/dev/pts/?";
