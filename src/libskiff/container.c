@@ -18,6 +18,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
+#include "signals.h"
 #include "spawn.h"
 #include "terminal.h"
 #include "util.h"
@@ -467,12 +468,7 @@ int container_state(const struct sk_global *g, const char *id, oci_state **out, 
 int container_wait_forwarding(pid_t pid) {
   /* Forward the signals a user sends to `skiff run` to the container. */
   sigset_t set;
-  sigfillset(&set);
-  sigdelset(&set, SIGSEGV);
-  sigdelset(&set, SIGBUS);
-  sigdelset(&set, SIGILL);
-  sigdelset(&set, SIGFPE);
-  sigprocmask(SIG_BLOCK, &set, NULL);
+  signals_block_forwardable(&set);
   for (;;) {
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
