@@ -14,6 +14,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "namespaces.h"
+#include "process.h"
 #include "lsm.h"
 #include "scheduling.h"
 #include "sysctl.h"
@@ -79,6 +80,12 @@ static int validate_process(sk_plan *p, sk_error **err) {
   if (proc->cwd == NULL || proc->cwd[0] != '/')
     return sk_fail(err, 0, "process.cwd: must be an absolute path, got \"%s\"",
                    proc->cwd ? proc->cwd : "");
+  /* Names and limits are checked here too, so that a bad one is reported
+   * before anything is created (the init checks them again as it applies
+   * them). */
+  sk_caps caps;
+  if (rlimits_check(proc, err) < 0 || caps_parse(proc->capabilities, &caps, err) < 0)
+    return -1;
   p->argv = null_terminated(proc->args, proc->n_args);
   p->envp = null_terminated(proc->env, proc->n_env);
   if (p->argv == NULL || p->envp == NULL)
