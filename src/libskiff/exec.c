@@ -46,6 +46,8 @@ struct exec_plan {
   unsigned long join_flags;     /* namespaces the child joins */
   unsigned long children_flags; /* joined by the runtime for its children */
   bool in_userns;
+  bool has_oom_score_adj; /* written by the runtime, see spawn_exec */
+  int oom_score_adj;
   int pidfd, console_fd, preserve_fds;
   pid_t init_pid;
 };
@@ -386,6 +388,11 @@ static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, pid_t *out, sk_error *
   _cleanup_close_ int child_end = sp[1];
   if (x->children_flags && setns(x->pidfd, (int)x->children_flags) < 0)
     return sk_fail_errno(err, "join the container's pid namespace");
+  /* The child is non-dumpable from its first instruction, so in a user
+   * namespace it could not write its own /proc/self/oom_score_adj: we do. */
+  x->has_oom_score_adj = x->proc.has_oom_score_adj;
+  x->oom_score_adj = x->proc.oom_score_adj;
+  x->proc.has_oom_score_adj = false;
 
   struct clone_args args = {.flags = 0, .exit_signal = SIGCHLD};
   int cgfd = cg ? cgroup_clone_fd(cg) : -1;
@@ -408,6 +415,15 @@ static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, pid_t *out, sk_error *
     exec_child(x, child_end);
   }
   sk_closep(&child_end);
+  if (x->has_oom_score_adj) {
+    char path[64], value[16];
+    snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+    snprintf(value, sizeof(value), "%d", x->oom_score_adj);
+    if (sk_write_at(AT_FDCWD, path, value, err) < 0) {
+      sk_wrap(err, "process.oomScoreAdj");
+      goto fail;
+    }
+  }
   if ((cg && cgroup_enter(cg, pid, err) < 0) || sync_send(parent_end, SK_MSG_GO, 0, NULL, err) < 0)
     goto fail;
   struct sk_msg msg;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -152,6 +153,12 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
    * the preserved fds is close-on-exec (the sync socket and exec.fifo are
    * already). */
   syscall(SYS_close_range, 3 + (unsigned int)plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* CVE-2019-5736: from now on processes exec'd into the container may see
+   * us, and until execve we are skiff: non-dumpable, they cannot open
+   * /proc/<pid>/exe (the host binary). execve makes the user process
+   * dumpable again. Not earlier: in a user namespace a non-dumpable
+   * process cannot write its own /proc/self files. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sync_send(syncfd, SK_MSG_READY, 0, NULL, &err) < 0)
     _exit(1);
   close(syncfd);
