@@ -41,6 +41,19 @@ static int join_session_keyring(const sk_plan *plan, sk_error **err) {
   return 0;
 }
 
+static void exit_on_signal(int sig) { _exit(128 + sig); }
+
+/* As pid 1 of its namespace the waiting init ignores every signal it has
+ * no handler for, so `kill ID TERM` of a created container would do
+ * nothing; with these it dies as the user process would. execve resets
+ * them. */
+static void die_on_termination_signals(void) {
+  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+  struct sigaction sa = {.sa_handler = exit_on_signal};
+  for (size_t i = 0; i < SK_ARRAY_SIZE(sigs); i++)
+    sigaction(sigs[i], &sa, NULL);
+}
+
 /* Block until `start` writes to exec.fifo. */
 static int wait_for_start(int fifo_rd, sk_error **err) {
   int flags = fcntl(fifo_rd, F_GETFL);
@@ -163,6 +176,7 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
     _exit(1);
   close(syncfd);
 
+  die_on_termination_signals();
   if (wait_for_start(fifo_rd, &err) < 0) {
     fprintf(stderr, "skiff init: %s\n", err->msg);
     _exit(1);
