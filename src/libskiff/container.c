@@ -17,6 +17,7 @@
 
 #include "cgroup/cgroup.h"
 #include "hooks.h"
+#include "rootfs.h"
 #include "log.h"
 #include "signals.h"
 #include "spawn.h"
@@ -213,7 +214,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
     goto fail;
   if (open_console_channel(plan, &console_ours, err) < 0)
     goto fail;
-  if (cgroup_create(&cg_opts, &cg, err) < 0)
+  if (mounts_prepare_idmapped(plan, err) < 0 || cgroup_create(&cg_opts, &cg, err) < 0)
     goto fail;
   if (cg && (c->cgroup_path = strdup(cgroup_path(cg))) == NULL) {
     sk_fail(err, ENOMEM, "cgroup");
@@ -222,6 +223,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   c->systemd_cgroup = plan->systemd_cgroup;
   int r = spawn_init(plan, cg, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
   sk_closep(&plan->console_fd);
+  mounts_close_premade(plan);
   if (r < 0)
     goto fail;
   if (console_ours >= 0 && (*master = terminal_recv_master(console_ours, err)) < 0)

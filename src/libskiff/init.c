@@ -3,6 +3,7 @@
  * The order of the steps is the order of this file's init_main(). */
 #include "init.h"
 
+#include <alloca.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <linux/keyctl.h>
@@ -156,8 +157,17 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   /* The state dir lock above all: a waiting init must not hold it. */
   /* Messages of the init go to --log only: its stderr is the container's. */
   sk_log_to_stderr(false);
-  int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
-  sk_close_fds_except(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
+  size_t n_mounts = plan->premade_trees ? plan->config->n_mounts : 0;
+  int *keep = alloca((5 + n_mounts) * sizeof(int));
+  size_t n_keep = 0;
+  keep[n_keep++] = syncfd;
+  keep[n_keep++] = fifo_rd;
+  keep[n_keep++] = fifo_wr;
+  keep[n_keep++] = sk_log_fd();
+  keep[n_keep++] = plan->console_fd;
+  for (size_t i = 0; i < n_mounts; i++)
+    keep[n_keep++] = plan->premade_trees[i];
+  sk_close_fds_except(3 + (unsigned int)plan->preserve_fds, keep, n_keep);
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);

@@ -24,13 +24,19 @@ static int setattr(int tree, unsigned int flags, uint64_t set, uint64_t clr, int
   return mount_setattr(tree, "", AT_EMPTY_PATH | flags, &a, sizeof(a));
 }
 
-int sk_tree_attach(int tree, int destfd, const struct sk_tree_attrs *a,
-                   const char **what) {
+int sk_tree_setattr(int tree, const struct sk_tree_attrs *a) {
   /* Recursive first, then the top mount, so that "rro,rw" leaves only the
    * top mount writable. */
-  *what = "mount_setattr";
   if (setattr(tree, AT_RECURSIVE, a->rec_set, a->rec_clr, a->userns_fd) < 0 ||
       setattr(tree, 0, a->top_set, a->top_clr, a->userns_fd) < 0)
+    return -1;
+  return 0;
+}
+
+int sk_tree_attach(int tree, int destfd, const struct sk_tree_attrs *a,
+                   const char **what) {
+  *what = "mount_setattr";
+  if (sk_tree_setattr(tree, a) < 0)
     return -1;
   *what = "move_mount";
   return move_mount(tree, "", destfd, "",

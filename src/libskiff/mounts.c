@@ -101,6 +101,13 @@ static int check_proc_target(const struct entry *e, int dest, sk_error **err) {
   return sk_fail(err, EPERM, "mounting over procfs is not allowed");
 }
 
+static int premade_tree(const struct entry *e) {
+  const sk_plan *p = e->plan;
+  if (p->premade_trees == NULL)
+    return -1;
+  return p->premade_trees[e->m - p->config->mounts];
+}
+
 static int do_bind(struct entry *e, sk_error **err) {
   if (e->m->source == NULL)
     return sk_fail(err, EINVAL, "bind mount without a source");
@@ -119,6 +126,13 @@ static int do_bind(struct entry *e, sk_error **err) {
     return sk_fail_errno(err, "destination");
   if (check_proc_target(e, dest, err) < 0)
     return -1;
+  const char *what;
+  int premade = premade_tree(e);
+  if (premade >= 0) {
+    if (move_mount(premade, "", dest, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+      return sk_fail_errno(err, "bind %s: move_mount", src);
+    return set_propagation(premade, e->o.propagation, err);
+  }
   struct sk_tree_attrs a = tree_attrs(&e->o);
   _cleanup_close_ int userns = -1;
   if (e->o.idmap) {
@@ -130,7 +144,6 @@ static int do_bind(struct entry *e, sk_error **err) {
     else
       a.top_set |= MOUNT_ATTR_IDMAP;
   }
-  const char *what;
   if (sk_tree_attach(tree, dest, &a, &what) < 0)
     return sk_fail_errno(err, "bind %s: %s", src, what);
   return set_propagation(tree, e->o.propagation, err);
@@ -288,11 +301,9 @@ static int mount_entry(const sk_plan *plan, int rootfd, const oci_mount *m, bool
   e.recursive_bind = (e.o.flags & MS_REC) != 0;
   if (m->destination == NULL || m->destination[0] == '\0')
     r = sk_fail(err, 0, "no destination");
-  else if (e.o.idmap && (!bind || sk_plan_has_userns(plan)))
-    /* The mapping is in host ids: inside the container's user namespace
-     * the runtime would have to make that namespace for us. */
-    r = sk_fail(err, EOPNOTSUPP, "%s mounts %s", e.o.idmap_recursive ? "ridmap" : "idmap",
-                bind ? "in a user namespace" : "of a non-bind mount");
+  else if (e.o.idmap && !bind)
+    r = sk_fail(err, EOPNOTSUPP, "%s mounts of a non-bind mount",
+                e.o.idmap_recursive ? "ridmap" : "idmap");
   else if (bind && e.o.unknown != NULL)
     /* data means nothing to a bind mount: a word we do not know is a typo */
     r = sk_fail(err, 0, "unknown mount option \"%s\"", e.o.unknown);
@@ -320,4 +331,67 @@ int rootfs_mount_entries(const sk_plan *plan, int rootfd, bool *dev_is_bind,
       return sk_wrap(err, "mounts[%zu] %s", i, m->destination ? m->destination : "");
   }
   return 0;
+}
+
+/* The idmapped bind trees of a container with its own user namespace,
+ * made here in the runtime with the host's privileges: cloned, every
+ * attribute and the idmap applied; the init attaches them as they are. */
+int mounts_prepare_idmapped(sk_plan *plan, sk_error **err) {
+  const oci_config *c = plan->config;
+  if (!sk_plan_has_userns(plan))
+    return 0;
+  for (size_t i = 0; i < c->n_mounts; i++) {
+    const oci_mount *m = &c->mounts[i];
+    if (m->n_uid_mappings == 0 && m->n_gid_mappings == 0)
+      continue;
+    struct entry e = {.plan = plan, .m = m};
+    if (sk_mount_opts_parse(m->options, m->n_options, &e.o, err) < 0)
+      return sk_wrap(err, "mounts[%zu] %s", i, m->destination);
+    bool typed_bind = streq(m->type, "bind") && !(e.o.flags & MS_BIND);
+    bool bind = (e.o.flags & MS_BIND) != 0 || typed_bind;
+    bool recursive = (e.o.flags & MS_REC) != 0 || typed_bind;
+    int r = 0;
+    if (bind && m->source != NULL && plan->premade_trees == NULL) {
+      plan->premade_trees = malloc(c->n_mounts * sizeof(int));
+      if (plan->premade_trees == NULL)
+        r = sk_fail(err, ENOMEM, "premade mounts");
+      for (size_t k = 0; r == 0 && k < c->n_mounts; k++)
+        plan->premade_trees[k] = -1;
+    }
+    if (r == 0 && bind && m->source != NULL) {
+      _cleanup_free_ char *src = bind_source(&e);
+      _cleanup_close_ int tree = src ? sk_tree_clone(AT_FDCWD, src, recursive) : -1;
+      _cleanup_close_ int userns = -1;
+      struct sk_tree_attrs a = tree_attrs(&e.o);
+      if (tree < 0)
+        r = sk_fail_errno(err, "bind source %s", src ? src : m->source);
+      else if ((userns = sk_idmap_userns(m, err)) < 0)
+        r = sk_wrap(err, "%s", e.o.idmap_recursive ? "ridmap" : "idmap");
+      if (r == 0) {
+        a.userns_fd = userns;
+        if (e.o.idmap_recursive)
+          a.rec_set |= MOUNT_ATTR_IDMAP;
+        else
+          a.top_set |= MOUNT_ATTR_IDMAP;
+        if (sk_tree_setattr(tree, &a) < 0)
+          r = sk_fail_errno(err, "bind %s: mount_setattr", src);
+        else
+          plan->premade_trees[i] = sk_steal_fd(&tree);
+      }
+    }
+    sk_mount_opts_clear(&e.o);
+    if (r < 0)
+      return sk_wrap(err, "mounts[%zu] %s", i, m->destination);
+  }
+  return 0;
+}
+
+void mounts_close_premade(sk_plan *plan) {
+  if (plan->premade_trees == NULL)
+    return;
+  for (size_t i = 0; i < plan->config->n_mounts; i++)
+    if (plan->premade_trees[i] >= 0)
+      close(plan->premade_trees[i]);
+  free(plan->premade_trees);
+  plan->premade_trees = NULL;
 }

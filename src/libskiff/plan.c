@@ -15,6 +15,7 @@
 #include "hooks.h"
 #include "namespaces.h"
 #include "process.h"
+#include "rootfs.h"
 #include "lsm.h"
 #include "scheduling.h"
 #include "sysctl.h"
@@ -34,6 +35,7 @@ void plan_free(sk_plan **pp) {
   free(p->envp);
   seccomp_plan_clear(&p->seccomp);
   free(p->cgroup_resources.devices);
+  mounts_close_premade(p);
   free(p->console_socket);
   free(p->pid_file);
   free(p);
@@ -237,6 +239,7 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
   p->preserve_fds = o->preserve_fds;
   p->systemd_cgroup = o->systemd_cgroup;
   p->console_fd = -1;
+  p->premade_trees = NULL;
   if (o->console_socket)
     p->console_socket = strdup(o->console_socket);
   if (o->pid_file)

@@ -61,6 +61,9 @@ typedef struct sk_plan {
 
   /* filled by the runtime before the clone */
   int console_fd; /* where the init sends the pty master, or -1 */
+  /* Per mounts[] entry: an idmapped bind tree made by the runtime
+   * (mounts_prepare_idmapped), or -1. NULL when there is none. */
+  int *premade_trees;
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {

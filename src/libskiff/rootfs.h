@@ -20,6 +20,14 @@
  * Errors name the config entry: "mounts[3] /data: mount tmpfs: ...". */
 int rootfs_prepare(const sk_plan *plan, sk_error **err);
 
+/* Runtime side, before the clone. An idmapped mount needs CAP_SYS_ADMIN
+ * over the filesystem's own user namespace, which root in the container's
+ * user namespace lacks: for such a container the runtime clones and
+ * idmaps those bind trees itself and the init only attaches them
+ * (plan->premade_trees). A no-op for other containers. */
+int mounts_prepare_idmapped(sk_plan *plan, sk_error **err);
+void mounts_close_premade(sk_plan *plan);
+
 /* pivot_root into the rootfs (MS_MOVE + chroot with --no-pivot), detach the
  * old root, chdir("/"), then make / read-only if root.readonly. */
 int rootfs_enter(const sk_plan *plan, sk_error **err);

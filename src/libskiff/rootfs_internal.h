@@ -41,6 +41,8 @@ struct sk_tree_attrs {
 /* Detached clone of `path` at `dirfd` ("" with dirfd: the fd itself), with
  * its submounts when `recursive`. Returns the fd or -1 with errno. */
 int sk_tree_clone(int dirfd, const char *path, bool recursive);
+/* Apply `a` to the detached `tree`. -1 with errno. */
+int sk_tree_setattr(int tree, const struct sk_tree_attrs *a);
 /* Apply `a` to `tree` and attach it onto `destfd`. -1 with errno set and
  * *what naming the syscall that failed. */
 int sk_tree_attach(int tree, int destfd, const struct sk_tree_attrs *a,

@@ -535,8 +535,6 @@ def test_idmap_not_recursive_leaves_submount(rt, bundle, host_tree):
   assert "idmapped" not in top_mount(info, "/r/sub").opts
 
 
-@pytest.mark.xfail(reason="skiff: idmapped mounts inside a container with "
-                   "its own user namespace are refused", strict=True)
 def test_idmap_in_user_namespace(rt, bundle, ctx):
   userns_config(bundle)
   os.chown(bundle.rootfs, 100000, 100000)
