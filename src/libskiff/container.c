@@ -221,6 +221,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
     goto fail;
   }
   c->systemd_cgroup = plan->systemd_cgroup;
+  plan->cgroup_path = c->cgroup_path;
   int r = spawn_init(plan, cg, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
   sk_closep(&plan->console_fd);
   mounts_close_premade(plan);

@@ -42,6 +42,10 @@ static int reopen_dest(const struct entry *e, sk_error **err) {
   return fd;
 }
 
+static int reopen_entry_dest(void *ctx, sk_error **err) {
+  return reopen_dest((const struct entry *)ctx, err);
+}
+
 static struct sk_tree_attrs tree_attrs(const sk_mount_opts *o) {
   struct sk_tree_attrs a = {
       .top_set = sk_ms_to_mount_attr(o->flags),
@@ -240,11 +244,13 @@ static int do_filesystem(struct entry *e, sk_error **err) {
     return -1;
 
   /* cgroup: a fresh cgroup2 on a pure v2 host; on a v1 or hybrid host a
-   * read-only recursive bind of the host's /sys/fs/cgroup for now. runc
-   * builds a tmpfs with each v1 hierarchy under it when a cgroup namespace
-   * is used: the cgroup issue will refine this. */
-  if (cgroup && !host_is_cgroup2())
-    return bind_host_tree(e, dest, "/sys/fs/cgroup", err);
+   * tmpfs with the container's cgroup of each hierarchy (cgroup_mount.c). */
+  if (cgroup && !host_is_cgroup2()) {
+    if (e->plan->cgroup_path == NULL) /* no cgroup of its own (rootless) */
+      return bind_host_tree(e, dest, "/sys/fs/cgroup", err);
+    return sk_mount_cgroup_v1(dest, e->plan->cgroup_path, e->o.flags, reopen_entry_dest,
+                              (void *)e, err);
+  }
   if (cgroup)
     type = "cgroup2";
 

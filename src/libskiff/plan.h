@@ -64,6 +64,7 @@ typedef struct sk_plan {
   /* Per mounts[] entry: an idmapped bind tree made by the runtime
    * (mounts_prepare_idmapped), or -1. NULL when there is none. */
   int *premade_trees;
+  const char *cgroup_path; /* the container's cgroup (cgroup_path()), or NULL */
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {

@@ -41,6 +41,11 @@ struct sk_tree_attrs {
 /* Detached clone of `path` at `dirfd` ("" with dirfd: the fd itself), with
  * its submounts when `recursive`. Returns the fd or -1 with errno. */
 int sk_tree_clone(int dirfd, const char *path, bool recursive);
+/* cgroup_mount.c: a "cgroup" mount on a v1/hybrid host onto `dest`: a tmpfs
+ * with the container's cgroup (`cgroup_path`) of every host hierarchy bound
+ * under it. `reopen` gives the new mount's fd. */
+int sk_mount_cgroup_v1(int dest, const char *cgroup_path, unsigned long flags,
+                       int (*reopen)(void *ctx, sk_error **err), void *ctx, sk_error **err);
 /* Apply `a` to the detached `tree`. -1 with errno. */
 int sk_tree_setattr(int tree, const struct sk_tree_attrs *a);
 /* Apply `a` to `tree` and attach it onto `destfd`. -1 with errno set and
