@@ -211,3 +211,38 @@ def _attempt(engine, runtime, fn):
       engine.after_scenario()
     except Exception as e:  # noqa: BLE001
       print(f"#   cleanup after scenario: {e}", file=sys.stderr)
+
+
+def run_in_pty(argv, env=None, timeout=CMD_TIMEOUT):
+  """Run a command with a pty as its stdin/stdout/stderr (for clients that
+  insist on a console with --tty); returns a Result with the pty's output
+  in out."""
+  import pty
+  import select
+  argv = [str(a) for a in argv]
+  master, slave = pty.openpty()
+  p = subprocess.Popen(argv, env=env, stdin=slave, stdout=slave, stderr=slave,
+                       start_new_session=True)
+  os.close(slave)
+  out = b""
+  deadline = time.monotonic() + timeout
+  while time.monotonic() < deadline:
+    r, _, _ = select.select([master], [], [], 0.2)
+    if r:
+      try:
+        chunk = os.read(master, 4096)
+      except OSError:
+        break
+      if not chunk:
+        break
+      out += chunk
+    elif p.poll() is not None:
+      break
+  os.close(master)
+  try:
+    rc = p.wait(timeout=max(1, deadline - time.monotonic()))
+  except subprocess.TimeoutExpired:
+    p.kill()
+    p.wait()
+    raise Failure(f"timed out after {timeout}s: {' '.join(argv)}")
+  return Result(argv, rc, out.decode(errors="replace"), "")
