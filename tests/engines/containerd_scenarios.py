@@ -25,6 +25,7 @@ from lib import Failure, check, run, wait_for
 
 IMAGE = "docker.io/library/skiffbox:latest"
 NAMESPACE = "skiff-engines"
+RUN_DIRS = ["/run/containerd/s", "/run/containerd"]
 
 
 def _blob(layout, data, media_type):
@@ -80,8 +81,10 @@ class Containerd:
     self.runtime = runtime
     self.current = runtime
     self.base.mkdir(parents=True, exist_ok=True)
+    self.had_run = [d for d in RUN_DIRS if os.path.isdir(d)]
     self.sock = self.base / "c.sock"
     self.runc_root = self.base / "runc-root"
+    self.fifo_dir = self.base / "fifo"
     b = self.base
     (b / "config.toml").write_text(f"""version = 2
 root = "{b}/root"
@@ -120,7 +123,12 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
                 *args], **kw)
 
   def run_opts(self):
-    return ["--runc-binary", self.current, "--runc-root", self.runc_root]
+    return ["--runc-binary", self.current, "--runc-root", self.runc_root,
+            "--fifo-dir", self.fifo_dir]
+
+  def exec(self, cid, exec_id, *args, opts=(), **kw):
+    return self.ctr("task", "exec", "--fifo-dir", self.fifo_dir, *opts,
+                    "--exec-id", exec_id, cid, *args, **kw)
 
   def new_id(self, name):
     self.counter += 1
@@ -178,6 +186,10 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
         mounts = [l.split()[4] for l in f if str(self.base) in l.split()[4]]
       for m in sorted(mounts, key=len, reverse=True):
         subprocess.run(["umount", "-l", m], stderr=subprocess.DEVNULL)
+      # ctr's default cgroup parent is /<namespace>; the shim's socket dir
+      # is a fixed path under /run/containerd.
+      lib.remove_empty_cgroups(NAMESPACE)
+      lib.remove_empty_dirs([d for d in RUN_DIRS if d not in self.had_run])
 
 
 # -- scenarios -----------------------------------------------------------------
@@ -197,18 +209,17 @@ def run_rm_exit_status(c):
 def task_exec(c):
   """detached task + ctr task exec (output, status, cwd, user)"""
   cid = c.detached(c.new_id("exec"))
-  res = c.ctr("task", "exec", "--exec-id", "e1", cid, "sh", "-c",
-              "cat /etc/marker; echo $$; exit 5")
+  res = c.exec(cid, "e1", "sh", "-c", "cat /etc/marker; echo $$; exit 5")
   check(res.rc == 5, f"exec status {res.rc}\n{res}")
   lines = res.out.split()
   check(lines[:1] == ["engine-marker"], f"exec output\n{res}")
   check(len(lines) > 1 and int(lines[1]) > 1, f"not in the pid ns\n{res}")
-  res = c.ctr("task", "exec", "--exec-id", "e2", "--cwd", "/tmp", "--user",
-              "1000", cid, "sh", "-c", "pwd; id -u", check_rc=0)
+  res = c.exec(cid, "e2", "sh", "-c", "pwd; id -u",
+               opts=("--cwd", "/tmp", "--user", "1000"), check_rc=0)
   check(res.out.split() == ["/tmp", "1000"], f"exec options\n{res}")
   res = lib.run_in_pty(["ctr", "--address", c.sock, "--namespace", NAMESPACE,
-                        "task", "exec", "--exec-id", "e3", "--tty", cid,
-                        "tty"])
+                        "task", "exec", "--fifo-dir", c.fifo_dir,
+                        "--exec-id", "e3", "--tty", cid, "tty"])
   check(res.rc == 0 and "/dev/pts/" in res.out, f"exec --tty\n{res}")
 
 
@@ -268,8 +279,7 @@ def task_ps(c):
   """ctr task ps: the init and an exec'd process"""
   cid = c.detached(c.new_id("ps"))
   init = c.task_pid(cid)
-  c.ctr("task", "exec", "-d", "--exec-id", "bg", cid, "sleep", "999",
-        check_rc=0)
+  c.exec(cid, "bg", "sleep", "999", opts=("-d",), check_rc=0)
   def both():
     res = c.ctr("task", "ps", cid)
     pids = {int(l.split()[0]) for l in res.out.splitlines()[1:]
@@ -289,13 +299,13 @@ def restart_same_id(c):
   c.ctr("task", "kill", "-s", "SIGKILL", cid, check_rc=0)
   check(wait_for(lambda: c.task_status(cid) == "STOPPED"), "not stopped")
   c.ctr("task", "delete", cid, check_rc=0)
-  res = c.ctr("task", "start", "-d", cid)
+  res = c.ctr("task", "start", "--fifo-dir", c.fifo_dir, "-d", cid)
   check(res.rc == 0, f"task start again\n{res}")
   check(wait_for(lambda: c.task_status(cid) == "RUNNING"), "not running")
   check(c.task_pid(cid) != first, "same pid as before")
   check(wait_for(lambda: (out / "log").read_text().count("started") == 2),
         f"log: {(out / 'log').read_text()}")
-  res = c.ctr("task", "exec", "--exec-id", "after", cid, "cat", "/etc/marker")
+  res = c.exec(cid, "after", "cat", "/etc/marker")
   check(res.rc == 0 and "engine-marker" in res.out, f"exec after restart\n{res}")
 
 

@@ -246,3 +246,27 @@ def run_in_pty(argv, env=None, timeout=CMD_TIMEOUT):
     p.wait()
     raise Failure(f"timed out after {timeout}s: {' '.join(argv)}")
   return Result(argv, rc, out.decode(errors="replace"), "")
+
+
+def remove_empty_cgroups(name):
+  """rmdir /sys/fs/cgroup[/<controller>]/<name> and its subdirectories,
+  deepest first; a cgroup still in use is left alone (rmdir fails)."""
+  roots = [Path("/sys/fs/cgroup")] + [
+      p for p in Path("/sys/fs/cgroup").iterdir() if p.is_dir()]
+  for root in roots:
+    top = root / name
+    if not top.is_dir():
+      continue
+    for dirpath, _, _ in sorted(os.walk(top), key=lambda w: -len(w[0])):
+      try:
+        os.rmdir(dirpath)
+      except OSError:
+        pass
+
+
+def remove_empty_dirs(paths):
+  for p in paths:
+    try:
+      os.rmdir(p)
+    except OSError:
+      pass

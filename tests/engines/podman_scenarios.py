@@ -34,6 +34,8 @@ class Podman:
     self.runtime = runtime
     self.current = runtime
     self.base.mkdir(parents=True, exist_ok=True)
+    self.had_libpod_parent = os.path.exists("/sys/fs/cgroup/memory/libpod_parent") \
+        or os.path.exists("/sys/fs/cgroup/libpod_parent")
     self._write_config()
     rootfs = lib.build_rootfs(self.base / "rootfs")
     tar = self.base / "rootfs.tar"
@@ -112,6 +114,9 @@ runroot = "{b}/run"
       mounts = [l.split()[4] for l in f if str(self.base) in l.split()[4]]
     for m in sorted(mounts, key=len, reverse=True):
       subprocess.run(["umount", "-l", m], stderr=subprocess.DEVNULL)
+    # podman's parent cgroup (and conmon's), when it made them.
+    if not self.had_libpod_parent:
+      lib.remove_empty_cgroups("libpod_parent")
 
 
 # -- scenarios -----------------------------------------------------------------
