@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -53,14 +54,21 @@ def run(argv, env=None, timeout=CMD_TIMEOUT, check_rc=None, stdin=None):
   argv = [str(a) for a in argv]
   if VERBOSE:
     print("#   $ " + " ".join(argv), flush=True)
-  try:
-    p = subprocess.run(argv, env=env, timeout=timeout, capture_output=True,
-                       stdin=stdin if stdin is not None else subprocess.DEVNULL)
-  except subprocess.TimeoutExpired as e:
-    raise Failure(f"timed out after {timeout}s: {' '.join(argv)}\n"
-                  f"{(e.stderr or b'').decode(errors='replace')}")
-  res = Result(argv, p.returncode, p.stdout.decode(errors="replace"),
-               p.stderr.decode(errors="replace"))
+  # Files, not pipes: `create` hands its stdio to the container's init,
+  # which would hold a pipe open long after the runtime has returned.
+  with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    try:
+      p = subprocess.run(argv, env=env, timeout=timeout, stdout=out,
+                         stderr=err, stdin=stdin if stdin is not None
+                         else subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+      err.seek(0)
+      raise Failure(f"timed out after {timeout}s: {' '.join(argv)}\n"
+                    f"{err.read().decode(errors='replace')[-2000:]}")
+    out.seek(0)
+    err.seek(0)
+    res = Result(argv, p.returncode, out.read().decode(errors="replace"),
+                 err.read().decode(errors="replace"))
   if check_rc is not None and res.rc != check_rc:
     raise Failure(f"expected exit status {check_rc}\n{res}")
   return res

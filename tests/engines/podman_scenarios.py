@@ -164,6 +164,15 @@ def run_tty(p):
   check("/dev/pts/" in res.out, f"not a pty\n{res}")
 
 
+def exec_tty(p):
+  """exec -t into a running container: a pty, the exit status kept"""
+  cid = p.detached()
+  res = lib.run_in_pty(["podman", "--runtime", p.current, "exec", "-t", cid,
+                        "sh", "-c", "tty; exit 4"], env=p.env)
+  check(res.rc == 4, f"exit status {res.rc}\n{res}")
+  check("/dev/pts/" in res.out, f"not a pty\n{res}")
+
+
 def memory_limit(p):
   """--memory: the limit is set and enforced (OOM kill)"""
   cid = p.detached("--memory", "32m", "--memory-swap", "32m")
@@ -344,7 +353,8 @@ def failed_start(p):
   check(res.out.strip() == "", f"failed runs left containers: {res.out}")
 
 
-SCENARIOS = [run_rm_exit_status, run_d_exec_stop_rm, run_tty, memory_limit,
+SCENARIOS = [run_rm_exit_status, run_d_exec_stop_rm, run_tty, exec_tty,
+             memory_limit,
              pids_limit, cpus_quota, cgroup_view, caps, read_only, user,
              seccomp, pause_unpause, top, stats, init, tmpfs, volumes,
              failed_start]

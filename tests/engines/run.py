@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Run the engine scenarios against a runtime binary.
 
-  /usr/bin/python3 tests/engines/run.py [--runtime PATH] [--engine podman|containerd]...
+  /usr/bin/python3 tests/engines/run.py [--runtime PATH]
+      [--engine runtime|podman|containerd]...
       [--only SUBSTRING]... [--workdir DIR]
 
 Prints `ok N - name` / `not ok N - name` per scenario and a final
@@ -24,7 +25,7 @@ def main():
   ap = argparse.ArgumentParser()
   ap.add_argument("--runtime", default=os.environ.get("SKIFF") or
                   str(lib.REPO / "skiff"))
-  ap.add_argument("--engine", action="append", choices=["podman", "containerd"])
+  ap.add_argument("--engine", action="append", choices=["runtime", "podman", "containerd"])
   ap.add_argument("--only", action="append")
   ap.add_argument("--workdir")
   ap.add_argument("--keep", action="store_true", help="keep the work dir")
@@ -32,7 +33,7 @@ def main():
   runtime = os.path.abspath(args.runtime)
   if not os.access(runtime, os.X_OK):
     sys.exit(f"runtime not found: {runtime}")
-  engines = args.engine or ["podman", "containerd"]
+  engines = args.engine or ["runtime", "podman", "containerd"]
   base = Path(args.workdir or tempfile.mkdtemp(prefix="skiff-engines-"))
   base.mkdir(parents=True, exist_ok=True)
   base.chmod(0o755)
@@ -40,13 +41,16 @@ def main():
   rep = lib.Reporter()
   t0 = time.monotonic()
   for name in engines:
-    if name == "podman":
+    if name == "runtime":
+      import contract_scenarios as mod
+      make = lambda: mod.Contract(base / "runtime", runtime)
+    elif name == "podman":
       import podman_scenarios as mod
       make = lambda: mod.Podman(base / "podman", runtime)
     else:
       import containerd_scenarios as mod
       make = lambda: mod.Containerd(base / "containerd", runtime)
-    if not shutil.which(name):
+    if name != "runtime" and not shutil.which(name):
       print(f"# {name} not installed: skipped (run tests/engines/run.sh)")
       continue
     try:
