@@ -37,6 +37,9 @@ def main():
   base = Path(args.workdir or tempfile.mkdtemp(prefix="skiff-engines-"))
   base.mkdir(parents=True, exist_ok=True)
   base.chmod(0o755)
+  # conmon drops an `oom` file into its working directory after an OOM
+  # kill in an exec session: keep that out of the caller's directory.
+  os.chdir(base)
   print(f"# runtime {runtime}, work dir {base}", flush=True)
   rep = lib.Reporter()
   t0 = time.monotonic()
@@ -65,6 +68,7 @@ def main():
       engine.close()
   print(f"# {time.monotonic() - t0:.0f}s")
   if not args.keep:
+    os.chdir("/")
     shutil.rmtree(base, ignore_errors=True)
   print(f"{rep.passed} passed, {rep.failed} failed", flush=True)
   return 1 if rep.failed else 0
