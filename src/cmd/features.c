@@ -62,6 +62,10 @@ int cmd_features(const struct sk_global *g, int argc, char **argv) {
   f.mount_options = (char **)sk_mount_option_names();
   f.n_mount_options = count(sk_mount_option_names());
   f.idmap_enabled = true;
+  /* The drivers of src/libskiff/cgroup: cgroupfs v1 and v2, systemd (the
+   * user instance when rootless), rdma limits. */
+  f.cgroup_v1 = f.cgroup_v2 = f.cgroup_systemd = f.cgroup_systemd_user = true;
+  f.cgroup_rdma = true;
   f.apparmor_enabled = lsm_apparmor_enabled();
   f.selinux_enabled = lsm_selinux_enabled();
   f.namespaces = (char **)namespaces;

@@ -476,6 +476,10 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
   if (x->proc.exec_cpu_affinity &&
       set_affinity("initial", x->proc.exec_cpu_affinity->initial, err) < 0)
     return -1;
+  /* In a paused container the frozen cgroup stops the child before its
+   * execve, so the handshake lasts until `resume`, which needs the lock. */
+  if (st == SK_PAUSED)
+    state_close(cp);
   pid_t pid = -1;
   if (spawn_exec(x, cg, &pid, err) < 0)
     return -1;
@@ -486,7 +490,7 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
     waitpid(pid, NULL, 0);
     return -1;
   }
-  sk_debug("container %s: exec'd %s as pid %d", c->id, x->argv[0], pid);
+  sk_debug("container %s: exec'd %s as pid %d", o->id, x->argv[0], pid);
   if (o->pid_file) {
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", pid);
