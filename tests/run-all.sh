@@ -7,6 +7,8 @@ set -u
 cd "$(dirname "$0")/.."
 [ -x ./skiff ] || { echo "build first: ./autogen.sh && ./configure && make" >&2; exit 1; }
 log=$(mktemp -d /tmp/skiff-run-all.XXXXXX)
+# count WORD < text: the number before the last "N WORD" (0 when absent)
+count() { n=$(grep -o "[0-9][0-9]* $1" | tail -n 1 | grep -o '^[0-9]*'); echo "${n:-0}"; }
 trap 'rm -rf "$log"' EXIT
 status=0
 
@@ -14,36 +16,33 @@ echo "== unit tests (make check)"
 make check >"$log/unit" 2>&1 || status=1
 grep -E '^(PASS|FAIL|SKIP|ERROR|XPASS):' "$log/unit"
 [ $status -eq 0 ] || cat tests/unit/*.log 2>/dev/null | tail -60
-unit_pass=$(sed -n 's/^# PASS: *//p' "$log/unit")
-unit_fail=$(( $(sed -n 's/^# FAIL: *//p' "$log/unit") + $(sed -n 's/^# ERROR: *//p' "$log/unit") ))
+unit_pass=$(grep -c '^PASS:' "$log/unit")
+unit_fail=$(grep -c -E '^(FAIL|ERROR|XPASS):' "$log/unit")
 
 echo "== integration tests (pytest)"
 /usr/bin/python3 -m pytest tests/integration -q -p no:cacheprovider "$@" </dev/null \
   | tee "$log/pytest" || status=1
-summary=$(tail -n 1 "$log/pytest")
-it_pass=$(echo "$summary" | grep -o '[0-9]* passed' | grep -o '[0-9]*' || echo 0)
-it_fail=$(( $(echo "$summary" | grep -o '[0-9]* failed' | grep -o '[0-9]*' || echo 0) + \
-            $(echo "$summary" | grep -o '[0-9]* error' | grep -o '[0-9]*' || echo 0) ))
+it_pass=$(tail -n 1 "$log/pytest" | count passed)
+it_fail=$(( $(tail -n 1 "$log/pytest" | count failed) + $(tail -n 1 "$log/pytest" | count error) ))
+[ "$it_pass" -gt 0 ] || it_fail=$((it_fail + 1))
 
 echo "== engines (podman, containerd)"
 tests/engines/run.sh </dev/null | tee "$log/engines" || status=1
-eng=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/engines" | tail -n 1)
-eng_pass=$(echo "${eng:-0 passed}" | grep -o '^[0-9]*')
-eng_fail=$(echo "${eng:-0 failed}" | grep -o '[0-9]* failed' | grep -o '[0-9]*' || echo 0)
-[ -n "$eng" ] || eng_fail=$((eng_fail + 1))
+eng_pass=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/engines" | count passed)
+eng_fail=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/engines" | count failed)
+[ "$eng_pass" -gt 0 ] || eng_fail=$((eng_fail + 1))
 
 vm_pass=0 vm_fail=0
 if [ -x tests/vm/run-cgroup2.sh ]; then
   echo "== pure cgroup v2 guest (QEMU)"
   tests/vm/run-cgroup2.sh </dev/null | tee "$log/vm" || status=1
-  vm=$(grep -E '[0-9]+ passed' "$log/vm" | tail -n 1)
-  vm_pass=$(echo "$vm" | grep -o '[0-9]* passed' | grep -o '[0-9]*' || echo 0)
-  vm_fail=$(echo "$vm" | grep -o '[0-9]* failed' | grep -o '[0-9]*' || echo 0)
-  [ -n "$vm" ] || vm_fail=$((vm_fail + 1))
+  vm_pass=$(count passed < "$log/vm")
+  vm_fail=$(count failed < "$log/vm")
+  [ "$vm_pass" -gt 0 ] || vm_fail=$((vm_fail + 1))
 fi
 
-pass=$(( ${unit_pass:-0} + ${it_pass:-0} + ${eng_pass:-0} + ${vm_pass:-0} ))
-fail=$(( ${unit_fail:-0} + ${it_fail:-0} + ${eng_fail:-0} + ${vm_fail:-0} ))
+pass=$((unit_pass + it_pass + eng_pass + vm_pass))
+fail=$((unit_fail + it_fail + eng_fail + vm_fail))
 [ $fail -eq 0 ] || status=1
 echo "total: $pass passed, $fail failed"
 exit $status
