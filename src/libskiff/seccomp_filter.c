@@ -268,6 +268,25 @@ void seccomp_plan_clear(struct sk_seccomp_plan *p) {
   memset(p, 0, sizeof(*p));
 }
 
+/* The connection made by seccomp_connect_listener (init only). */
+static int listener_sock = -1;
+
+int seccomp_connect_listener(const struct sk_seccomp_plan *p, sk_error **err) {
+  if (!p->notify || listener_sock >= 0)
+    return listener_sock >= 0 ? listener_sock : 0;
+  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0)
+    return sk_fail_errno(err, "linux.seccomp.listenerPath: socket");
+  struct sockaddr_un addr = {.sun_family = AF_UNIX};
+  if (strlen(p->listener_path) >= sizeof(addr.sun_path))
+    return sk_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", p->listener_path);
+  strcpy(addr.sun_path, p->listener_path);
+  if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+    return sk_fail_errno(err, "linux.seccomp.listenerPath %s: connect", p->listener_path);
+  listener_sock = sk_steal_fd(&sock);
+  return listener_sock;
+}
+
 static int send_listener(const struct sk_seccomp_plan *p, int listener, const char *state_json,
                          pid_t host_pid, sk_error **err) {
   oci_json_writer *w = oci_jw_new(false);
@@ -289,15 +308,10 @@ static int send_listener(const struct sk_seccomp_plan *p, int listener, const ch
   if (asprintf(&doc, "%.*s,\"state\":%s}", (int)strlen(head) - 1, head, state_json) < 0)
     return sk_fail(err, ENOMEM, "linux.seccomp.listenerPath");
 
-  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0)
-    return sk_fail_errno(err, "linux.seccomp.listenerPath: socket");
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(p->listener_path) >= sizeof(addr.sun_path))
-    return sk_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", p->listener_path);
-  strcpy(addr.sun_path, p->listener_path);
-  if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return sk_fail_errno(err, "linux.seccomp.listenerPath %s: connect", p->listener_path);
+  _cleanup_close_ int sock = listener_sock;
+  listener_sock = -1;
+  if (sock < 0 && (sock = seccomp_connect_listener(p, err)) < 0)
+    return -1;
 
   struct iovec iov = {.iov_base = doc, .iov_len = strlen(doc)};
   union {
