@@ -4,6 +4,7 @@ program (tools/proc_probe.c, compiled once per session), a console-socket
 receiver and a seccomp notify agent."""
 
 import array
+import atexit
 import ctypes
 import errno
 import functools
@@ -31,6 +32,7 @@ def _build_probe():
     return None, "no C compiler"
   out_dir = helpers.BASE_TMP / f"proc_probe.{os.getpid()}"
   out_dir.mkdir(parents=True, exist_ok=True)
+  atexit.register(shutil.rmtree, out_dir, True)
   out = out_dir / "proc_probe"
   res = subprocess.run([cc, "-static", "-O1", "-o", str(out),
                         str(TOOLS / "proc_probe.c"), "-lpthread"],

@@ -59,6 +59,26 @@ def test_errno_rule_defaults_to_eperm(rt, bundle):
   assert parse_kv(out)["errno"] == errno.EPERM
 
 
+@pytest.mark.parametrize("nnp", [True, False])
+def test_filter_for_non_root_with_and_without_nnp(rt, bundle, nnp):
+  """Without noNewPrivileges the filter must be loaded while the init still
+  has CAP_SYS_ADMIN, before it becomes uid 1000 without capabilities."""
+  probe = install_probe(bundle)
+  bundle.config["process"]["noNewPrivileges"] = nnp
+  bundle.config["process"]["user"] = {"uid": 1000, "gid": 1000}
+  bundle.config["process"]["capabilities"] = {}
+  seccomp(bundle, syscalls=[{"names": ["getpriority"],
+                             "action": "SCMP_ACT_ERRNO", "errnoRet": 42}])
+  out = rt.output(bundle, sh(f"{probe} sys {GETPRIO} 0 0; id -u; "
+                             "grep -E '^(Seccomp|NoNewPrivs):' "
+                             "/proc/self/status"))
+  lines = out.splitlines()
+  assert parse_kv(lines[0])["errno"] == 42
+  assert lines[1] == "1000"
+  assert lines[2].split() == ["NoNewPrivs:", "1" if nnp else "0"]
+  assert lines[3].split() == ["Seccomp:", "2"]
+
+
 def test_no_seccomp_no_filter(rt, bundle):
   out = rt.output(bundle, ["grep", "^Seccomp:", "/proc/self/status"])
   assert out.split() == ["Seccomp:", "0"]
@@ -287,11 +307,14 @@ def _notify_profile(bundle, listener, flags=()):
                      "action": "SCMP_ACT_NOTIFY"}])
 
 
-@pytest.mark.parametrize("flags", [[], ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]])
-def test_notify_agent_answers_mkdir(rt, bundle, ctx, flags):
+@pytest.mark.parametrize("flags,nnp", [
+    ([], True), ([], False),
+    (["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"], True)])
+def test_notify_agent_answers_mkdir(rt, bundle, ctx, flags, nnp):
   sock = ctx.tmp / "agent.sock"
   agent = NotifyAgent(sock)
   try:
+    bundle.config["process"]["noNewPrivileges"] = nnp
     _notify_profile(bundle, sock, flags)
     cid = rt.new_id("notify")
     out = rt.output(bundle, sh("mkdir /tmp/by-agent; echo rc=$?; "
