@@ -15,7 +15,7 @@ static const struct sk_command commands[] = {
     {"create", "create a container", NULL, cmd_create},
     {"delete", "delete a container and everything it holds", NULL, cmd_delete},
     {"events", "stream a container's resource usage as JSON", NULL, cmd_events},
-    {"exec", "run a process in a running container (not yet)", NULL, cmd_not_yet},
+    {"exec", "run a new process in a running container", NULL, cmd_exec},
     {"features", "print the features of this runtime", NULL, cmd_features},
     {"kill", "send a signal to a container's init", NULL, cmd_kill},
     {"list", "list containers", NULL, cmd_list},

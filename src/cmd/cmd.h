@@ -31,6 +31,7 @@ int cmd_resume(const struct sk_global *g, int argc, char **argv);
 int cmd_ps(const struct sk_global *g, int argc, char **argv);
 int cmd_update(const struct sk_global *g, int argc, char **argv);
 int cmd_events(const struct sk_global *g, int argc, char **argv);
+int cmd_exec(const struct sk_global *g, int argc, char **argv);
 int cmd_not_yet(const struct sk_global *g, int argc, char **argv);
 
 /* Report an error (log + stderr) and return exit status 1. */

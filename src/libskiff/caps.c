@@ -120,9 +120,8 @@ static int parse_set(const char *set, char *const *names, size_t n, int last,
     if (c > last) {
       /* Newer than this kernel (e.g. CAP_BPF on 5.4): nothing to grant or
        * to drop, so keep going as runc does. */
-      fprintf(stderr,
-              "skiff: warning: process.capabilities.%s: %s is not supported by "
-              "this kernel (last capability %d), ignored\n",
+      sk_warn("process.capabilities.%s: %s is not supported by this kernel (last "
+              "capability %d), ignored",
               set, name, last);
       continue;
     }

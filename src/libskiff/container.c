@@ -18,6 +18,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "log.h"
+#include "signals.h"
 #include "spawn.h"
 #include "terminal.h"
 #include "util.h"
@@ -123,7 +124,7 @@ static int run_runtime_hooks(const sk_plan *plan, pid_t pid, sk_error **err) {
 }
 
 /* The config a container was created with (saved in its state dir). */
-static oci_config *load_saved_config(sk_container *c, sk_error **err) {
+oci_config *container_saved_config(sk_container *c, sk_error **err) {
   _cleanup_close_ int fd = openat(c->dirfd, "config.json", O_RDONLY | O_CLOEXEC);
   _cleanup_free_ char *data = NULL;
   size_t len = 0;
@@ -152,7 +153,7 @@ static char *container_state_json(sk_container *c, const char *status) {
 static int run_post_hooks(sk_container *c, const char *kind, const char *status, sk_error **err) {
   if (!c->post_hooks || c->state == NULL)
     return 0;
-  oci_config *cfg = load_saved_config(c, err);
+  oci_config *cfg = container_saved_config(c, err);
   if (cfg == NULL)
     return -1;
   int r = 0;
@@ -309,7 +310,7 @@ int container_start(const struct sk_global *g, const char *id, sk_error **err) {
   return start_locked(c, err);
 }
 
-static int pidfd_for(const sk_container *c, sk_error **err) {
+int container_pidfd(const sk_container *c, sk_error **err) {
   int fd = (int)syscall(SYS_pidfd_open, c->state->pid, 0);
   if (fd < 0)
     return sk_fail_errno(err, "container \"%s\": pidfd_open %d", c->id, c->state->pid);
@@ -364,7 +365,7 @@ static int kill_locked(sk_container *c, int sig, bool all, sk_error **err) {
   enum sk_status st = state_status(c);
   if (st == SK_STOPPED || st == SK_CREATING)
     return sk_fail(err, 0, "container \"%s\" is %s: nothing to signal", c->id, sk_status_name(st));
-  _cleanup_close_ int pidfd = pidfd_for(c, err);
+  _cleanup_close_ int pidfd = container_pidfd(c, err);
   if (pidfd < 0)
     return -1;
   sk_debug("container %s: signal %d to %s", c->id, sig, all ? "all its processes" : "its init");
@@ -390,7 +391,7 @@ int container_kill(const struct sk_global *g, const char *id, int sig, bool all,
 /* SIGKILL the init and wait until it is gone (it may not be our child:
  * poll its pidfd, which becomes readable when the process exits). */
 static int kill_and_wait(sk_container *c, sk_error **err) {
-  _cleanup_close_ int pidfd = pidfd_for(c, err);
+  _cleanup_close_ int pidfd = container_pidfd(c, err);
   if (pidfd < 0) {
     if ((*err)->errnum == ESRCH) {
       sk_error_free(err);
@@ -464,15 +465,10 @@ int container_state(const struct sk_global *g, const char *id, oci_state **out, 
   return 0;
 }
 
-static int wait_exit_status(pid_t pid) {
+int container_wait_forwarding(pid_t pid) {
   /* Forward the signals a user sends to `skiff run` to the container. */
   sigset_t set;
-  sigfillset(&set);
-  sigdelset(&set, SIGSEGV);
-  sigdelset(&set, SIGBUS);
-  sigdelset(&set, SIGILL);
-  sigdelset(&set, SIGFPE);
-  sigprocmask(SIG_BLOCK, &set, NULL);
+  signals_block_forwardable(&set);
   for (;;) {
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
@@ -514,7 +510,7 @@ int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool 
   /* Let other commands (state, kill) at the container while it runs. */
   char *id = strdup(c->id);
   state_close(&c);
-  *exit_status = master >= 0 ? terminal_forward(master, s.pid) : wait_exit_status(s.pid);
+  *exit_status = master >= 0 ? terminal_forward(master, s.pid) : container_wait_forwarding(s.pid);
   int r = 0;
   if (!keep) {
     r = container_delete(g, id, true, err);

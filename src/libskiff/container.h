@@ -24,6 +24,30 @@ struct sk_cgroup_opts plan_cgroup_opts(const sk_plan *plan);
 /* The cgroup of an opened container (*cg NULL when it has none). */
 int container_open_cgroup(const sk_container *c, sk_cgroup **cg, sk_error **err);
 
+/* A pidfd of the container's init, checked against its start time. */
+int container_pidfd(const sk_container *c, sk_error **err);
+/* Wait for our child `pid`, forwarding the signals we get to it; its exit
+ * status as a shell would give it (128+N for signal N). */
+int container_wait_forwarding(pid_t pid);
+/* The config the container was created with (from its state dir). */
+oci_config *container_saved_config(sk_container *c, sk_error **err);
+
+/* `skiff exec` (exec.c). */
+struct sk_exec_opts {
+  const char *id;
+  const char *process_file; /* --process */
+  char **args;              /* COMMAND ARGS..., NULL-terminated, or NULL */
+  bool tty, detach, no_new_privs, ignore_paused;
+  const char *console_socket, *cwd, *pid_file, *apparmor, *process_label, *cgroup;
+  const char *user; /* "uid[:gid]" */
+  char **env;       /* NULL-terminated K=V */
+  char **caps;      /* NULL-terminated */
+  char **additional_gids;
+  int preserve_fds;
+};
+int container_exec(const struct sk_global *g, const struct sk_exec_opts *o, int *exit_status,
+                   sk_error **err);
+
 /* Operations on the container's cgroup (container_cgroup.c). */
 int container_pause(const struct sk_global *g, const char *id, bool pause, sk_error **err);
 int container_pids(const struct sk_global *g, const char *id, pid_t **pids, size_t *n,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,29 +27,6 @@
 #include "terminal.h"
 #include "util.h"
 
-/* Close every fd the init does not need (the state dir lock above all: a
- * waiting init must not hold it), keeping 0-2, the --preserve-fds range and
- * the fds in `keep` (-1 entries ignored). close_range over the gaps: a
- * handful of syscalls. */
-static void close_unneeded_fds(unsigned int first, int *keep, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (keep[j] < keep[i]) {
-        int t = keep[i];
-        keep[i] = keep[j];
-        keep[j] = t;
-      }
-  unsigned int from = first;
-  for (size_t i = 0; i < n; i++) {
-    if (keep[i] < 0 || (unsigned int)keep[i] < from)
-      continue;
-    if ((unsigned int)keep[i] > from)
-      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
-    from = (unsigned int)keep[i] + 1;
-  }
-  syscall(SYS_close_range, from, ~0U, 0);
-}
-
 static int join_session_keyring(const sk_plan *plan, sk_error **err) {
   if (plan->no_new_keyring)
     return 0;
@@ -61,6 +39,19 @@ static int join_session_keyring(const sk_plan *plan, sk_error **err) {
       errno != EPERM && errno != EACCES)
     return sk_fail_errno(err, "join a new session keyring");
   return 0;
+}
+
+static void exit_on_signal(int sig) { _exit(128 + sig); }
+
+/* As pid 1 of its namespace the waiting init ignores every signal it has
+ * no handler for, so `kill ID TERM` of a created container would do
+ * nothing; with these it dies as the user process would. execve resets
+ * them. */
+static void die_on_termination_signals(void) {
+  static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM};
+  struct sigaction sa = {.sa_handler = exit_on_signal};
+  for (size_t i = 0; i < SK_ARRAY_SIZE(sigs); i++)
+    sigaction(sigs[i], &sa, NULL);
 }
 
 /* Block until `start` writes to exec.fifo. */
@@ -140,7 +131,7 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
-  if (plan->config->process->terminal && terminal_setup(plan, plan->console_fd, err) < 0)
+  if (plan->config->process->terminal && terminal_setup(plan->config->process, plan->console_fd, true, err) < 0)
     return -1;
   if (plan->console_fd >= 0)
     close(plan->console_fd);
@@ -164,10 +155,11 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   char *exe = NULL;
   pid_t host_pid = 0;
 
+  /* The state dir lock above all: a waiting init must not hold it. */
   /* Messages of the init go to --log only: its stderr is the container's. */
   sk_log_to_stderr(false);
   int keep[] = {syncfd, fifo_rd, fifo_wr, sk_log_fd(), plan->console_fd};
-  close_unneeded_fds(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
+  sk_close_fds_except(3 + (unsigned int)plan->preserve_fds, keep, SK_ARRAY_SIZE(keep));
   if (setup_container(plan, syncfd, &exe, &host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);
@@ -176,10 +168,17 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
    * the preserved fds is close-on-exec (the sync socket and exec.fifo are
    * already). */
   syscall(SYS_close_range, 3 + (unsigned int)plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  /* CVE-2019-5736: from now on processes exec'd into the container may see
+   * us, and until execve we are skiff: non-dumpable, they cannot open
+   * /proc/<pid>/exe (the host binary). execve makes the user process
+   * dumpable again. Not earlier: in a user namespace a non-dumpable
+   * process cannot write its own /proc/self files. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sync_send(syncfd, SK_MSG_READY, 0, NULL, &err) < 0)
     _exit(1);
   close(syncfd);
 
+  die_on_termination_signals();
   if (wait_for_start(fifo_rd, &err) < 0) {
     fprintf(stderr, "skiff init: %s\n", err->msg);
     _exit(1);

@@ -273,6 +273,11 @@ static int mount_entry(const sk_plan *plan, int rootfd, const oci_mount *m, bool
   struct entry e = {.plan = plan, .rootfd = rootfd, .m = m};
   if (sk_mount_opts_parse(m->options, m->n_options, &e.o, err) < 0)
     return -1;
+  /* Mappings without "idmap"/"ridmap" (config.md: the option SHOULD be
+   * there so that older runtimes do not silently ignore them): apply them
+   * as a non-recursive idmap rather than ignore them. */
+  if (m->n_uid_mappings > 0 || m->n_gid_mappings > 0)
+    e.o.idmap = true;
   int r;
   bool bind = (e.o.flags & MS_BIND) != 0;
   if (!bind && streq(m->type, "bind")) {

@@ -14,6 +14,7 @@
 #include "cgroup/cgroup.h"
 #include "hooks.h"
 #include "namespaces.h"
+#include "process.h"
 #include "lsm.h"
 #include "scheduling.h"
 #include "sysctl.h"
@@ -70,6 +71,29 @@ static int validate_terminal(const sk_plan *p, const struct sk_plan_opts *o, sk_
   return 0;
 }
 
+/* Socket activation as runc does it: with LISTEN_FDS=N in our environment,
+ * fds 3..3+N-1 go to the container too, and its process gets LISTEN_FDS=N
+ * and LISTEN_PID=1 (it is pid 1 of its namespace, or the nearest thing). */
+static char **listen_fds_env(sk_plan *p, const oci_process *proc) {
+  const char *v = getenv("LISTEN_FDS");
+  char *end = NULL;
+  long n = v ? strtol(v, &end, 10) : 0;
+  if (v == NULL || *end != '\0' || n <= 0 || n > 1000)
+    return null_terminated(proc->env, proc->n_env);
+  p->preserve_fds += (int)n;
+  char **env = calloc(proc->n_env + 3, sizeof(char *));
+  if (env == NULL)
+    return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < proc->n_env; i++)
+    if (strncmp(proc->env[i], "LISTEN_FDS=", 11) != 0 && strncmp(proc->env[i], "LISTEN_PID=", 11) != 0)
+      env[k++] = proc->env[i];
+  snprintf(p->listen_fds_env, sizeof(p->listen_fds_env), "LISTEN_FDS=%ld", n);
+  env[k++] = p->listen_fds_env;
+  env[k++] = "LISTEN_PID=1";
+  return env;
+}
+
 static int validate_process(sk_plan *p, sk_error **err) {
   const oci_process *proc = p->config->process;
   if (proc == NULL)
@@ -79,8 +103,14 @@ static int validate_process(sk_plan *p, sk_error **err) {
   if (proc->cwd == NULL || proc->cwd[0] != '/')
     return sk_fail(err, 0, "process.cwd: must be an absolute path, got \"%s\"",
                    proc->cwd ? proc->cwd : "");
+  /* Names and limits are checked here too, so that a bad one is reported
+   * before anything is created (the init checks them again as it applies
+   * them). */
+  sk_caps caps;
+  if (rlimits_check(proc, err) < 0 || caps_parse(proc->capabilities, &caps, err) < 0)
+    return -1;
   p->argv = null_terminated(proc->args, proc->n_args);
-  p->envp = null_terminated(proc->env, proc->n_env);
+  p->envp = listen_fds_env(p, proc);
   if (p->argv == NULL || p->envp == NULL)
     return sk_fail(err, ENOMEM, "process");
   return 0;

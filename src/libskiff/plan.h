@@ -42,6 +42,7 @@ typedef struct sk_plan {
 
   char **argv; /* process.args, NULL-terminated (pointers into config) */
   char **envp; /* process.env, NULL-terminated */
+  char listen_fds_env[32]; /* "LISTEN_FDS=N" when socket-activated */
 
   struct sk_ns_plan ns[SK_NS_COUNT];
   struct sk_seccomp_plan seccomp; /* compiled linux.seccomp */

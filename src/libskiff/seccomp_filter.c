@@ -15,6 +15,7 @@
 
 #include "log.h"
 #include "oci_json.h"
+#include "unix_socket.h"
 #include "util.h"
 
 #ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
@@ -274,16 +275,9 @@ static int listener_sock = -1;
 int seccomp_connect_listener(const struct sk_seccomp_plan *p, sk_error **err) {
   if (!p->notify || listener_sock >= 0)
     return listener_sock >= 0 ? listener_sock : 0;
-  _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (sock < 0)
-    return sk_fail_errno(err, "linux.seccomp.listenerPath: socket");
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(p->listener_path) >= sizeof(addr.sun_path))
-    return sk_fail(err, ENAMETOOLONG, "linux.seccomp.listenerPath %s", p->listener_path);
-  strcpy(addr.sun_path, p->listener_path);
-  if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return sk_fail_errno(err, "linux.seccomp.listenerPath %s: connect", p->listener_path);
-  listener_sock = sk_steal_fd(&sock);
+  listener_sock = sk_unix_connect(p->listener_path, err);
+  if (listener_sock < 0)
+    return sk_wrap(err, "linux.seccomp.listenerPath");
   return listener_sock;
 }
 
@@ -312,24 +306,8 @@ static int send_listener(const struct sk_seccomp_plan *p, int listener, const ch
   listener_sock = -1;
   if (sock < 0 && (sock = seccomp_connect_listener(p, err)) < 0)
     return -1;
-
-  struct iovec iov = {.iov_base = doc, .iov_len = strlen(doc)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  memset(&control, 0, sizeof(control));
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control.buf,
-                       .msg_controllen = sizeof(control.buf)};
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &listener, sizeof(int));
-  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-    return sk_fail_errno(err, "linux.seccomp.listenerPath %s: send", p->listener_path);
+  if (sk_send_fd(sock, listener, doc, strlen(doc), err) < 0)
+    return sk_wrap(err, "linux.seccomp.listenerPath");
   return 0;
 }
 

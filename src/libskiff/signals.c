@@ -22,6 +22,15 @@ static const struct {
     {"SYS", SIGSYS},
 };
 
+void signals_block_forwardable(sigset_t *set) {
+  sigfillset(set);
+  sigdelset(set, SIGSEGV);
+  sigdelset(set, SIGBUS);
+  sigdelset(set, SIGILL);
+  sigdelset(set, SIGFPE);
+  sigprocmask(SIG_BLOCK, set, NULL);
+}
+
 int signal_parse(const char *s, int *sig, sk_error **err) {
   const char *orig = s;
   char *end;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "sysctl.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,17 @@ static bool in_list(const char *key, const char *const *list) {
   return false;
 }
 
-static int check_key(const sk_plan *plan, const char *key, sk_error **err) {
-  if (key[0] == '\0' || key[0] == '/' || strstr(key, "..") != NULL)
-    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: not a valid sysctl name", key);
+static int check_key(const sk_plan *plan, const char *name, sk_error **err) {
+  if (name[0] == '\0' || name[0] == '/' || strstr(name, "..") != NULL)
+    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: not a valid sysctl name", name);
+  /* sysctl_apply takes "net/ipv4/ip_forward" as sysctl(8) does: classify
+   * the dotted form. */
+  char key[256];
+  if (snprintf(key, sizeof(key), "%s", name) >= (int)sizeof(key))
+    return sk_fail(err, ENAMETOOLONG, "linux.sysctl[\"%s\"]", name);
+  for (char *p = key; *p; p++)
+    if (*p == '/')
+      *p = '.';
   const char *need = NULL;
   enum sk_ns_kind kind = SK_NS_COUNT;
   if (in_list(key, ipc_keys) || strncmp(key, "fs.mqueue.", 10) == 0) {
@@ -37,12 +46,12 @@ static int check_key(const sk_plan *plan, const char *key, sk_error **err) {
     return sk_fail(err, 0,
                    "linux.sysctl[\"%s\"]: not a namespaced sysctl: setting it would change the "
                    "host",
-                   key);
+                   name);
   }
   /* A network namespace joined by path is somebody else's but still not
    * the host's: allowed, as runc does for ipc and net. */
   if (!plan->ns[kind].wanted)
-    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: requires %s in linux.namespaces", key, need);
+    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: requires %s in linux.namespaces", name, need);
   return 0;
 }
 

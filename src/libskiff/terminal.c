@@ -18,6 +18,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "signals.h"
+#include "unix_socket.h"
 #include "util.h"
 
 #ifndef TIOCGPTPEER
@@ -25,58 +27,13 @@
 #endif
 
 int terminal_connect(const char *path, sk_error **err) {
-  struct sockaddr_un addr = {.sun_family = AF_UNIX};
-  if (strlen(path) >= sizeof(addr.sun_path))
-    return sk_fail(err, ENAMETOOLONG, "--console-socket %s", path);
-  strcpy(addr.sun_path, path);
-  _cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return sk_fail_errno(err, "--console-socket: socket");
-  if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-    return sk_fail_errno(err, "--console-socket %s: connect", path);
-  return sk_steal_fd(&fd);
-}
-
-static int send_fd(int sock, int fd, const char *name, sk_error **err) {
-  struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  memset(&control, 0, sizeof(control));
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control.buf,
-                       .msg_controllen = sizeof(control.buf)};
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-  if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-    return sk_fail_errno(err, "--console-socket: send the terminal");
-  return 0;
+  int fd = sk_unix_connect(path, err);
+  return fd < 0 ? sk_wrap(err, "--console-socket") : fd;
 }
 
 int terminal_recv_master(int sock, sk_error **err) {
-  char name[256];
-  struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
-  union {
-    char buf[CMSG_SPACE(sizeof(int))];
-    struct cmsghdr align;
-  } control;
-  struct msghdr msg = {.msg_iov = &iov,
-                       .msg_iovlen = 1,
-                       .msg_control = control.buf,
-                       .msg_controllen = sizeof(control.buf)};
-  if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) < 0)
-    return sk_fail_errno(err, "terminal: receive the master");
-  struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-  if (cm == NULL || cm->cmsg_type != SCM_RIGHTS)
-    return sk_fail(err, EPROTO, "terminal: no master received");
-  int fd;
-  memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-  return fd;
+  int fd = sk_recv_fd(sock, err);
+  return fd < 0 ? sk_wrap(err, "terminal: receive the master") : fd;
 }
 
 /* /dev/console is the pty: bind the peer (through its fd) onto it. */
@@ -92,8 +49,8 @@ static int bind_console(int peer, sk_error **err) {
   return 0;
 }
 
-int terminal_setup(const sk_plan *plan, int console_fd, sk_error **err) {
-  const oci_process *p = plan->config->process;
+int terminal_setup(const oci_process *p, int console_fd, bool container_console,
+                   sk_error **err) {
   _cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
   if (master < 0)
     return sk_fail_errno(err, "process.terminal: open /dev/pts/ptmx");
@@ -114,14 +71,14 @@ int terminal_setup(const sk_plan *plan, int console_fd, sk_error **err) {
     if (ioctl(peer, TIOCSWINSZ, &ws) < 0)
       return sk_fail_errno(err, "process.consoleSize: TIOCSWINSZ");
   }
-  if (bind_console(peer, err) < 0)
+  if (container_console && bind_console(peer, err) < 0)
     return -1;
   unsigned int ptn = 0;
   char name[32] = "/dev/pts/?";
   if (ioctl(master, TIOCGPTN, &ptn) == 0)
     snprintf(name, sizeof(name), "/dev/pts/%u", ptn);
-  if (send_fd(console_fd, master, name, err) < 0)
-    return -1;
+  if (sk_send_fd(console_fd, master, name, strlen(name), err) < 0)
+    return sk_wrap(err, "--console-socket: send the terminal");
   if (setsid() < 0)
     return sk_fail_errno(err, "process.terminal: setsid");
   if (ioctl(peer, TIOCSCTTY, 0) < 0)
@@ -154,12 +111,7 @@ static bool pump(int from, int to) {
 
 int terminal_forward(int master, pid_t pid) {
   sigset_t set;
-  sigfillset(&set);
-  sigdelset(&set, SIGSEGV);
-  sigdelset(&set, SIGBUS);
-  sigdelset(&set, SIGILL);
-  sigdelset(&set, SIGFPE);
-  sigprocmask(SIG_BLOCK, &set, NULL);
+  signals_block_forwardable(&set);
   _cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 
   struct termios saved;

@@ -7,6 +7,7 @@
 #ifndef SKIFF_TERMINAL_H
 #define SKIFF_TERMINAL_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "error.h"
@@ -18,7 +19,10 @@ int terminal_connect(const char *path, sk_error **err);
 /* Init side, after pivot_root: make the pty, apply consoleSize, bind it
  * onto /dev/console, send the master over `console_fd`, and take the peer
  * as controlling terminal and fds 0-2. */
-int terminal_setup(const sk_plan *plan, int console_fd, sk_error **err);
+/* `container_console`: also bind it onto /dev/console (the init; not an
+ * exec'd process). */
+int terminal_setup(const oci_process *p, int console_fd, bool container_console,
+                   sk_error **err);
 /* Runtime side (`run` without --console-socket): receive the master. */
 int terminal_recv_master(int sock, sk_error **err);
 /* Copy between our stdin/stdout and the master until `pid` exits (the

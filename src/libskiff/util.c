@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 void sk_strv_free(char **v) {
   if (v == NULL)
@@ -119,3 +120,23 @@ int sk_mkdir_p(const char *path, mode_t mode, sk_error **err) {
     return sk_fail_errno(err, "mkdir %s", p);
   return 0;
 }
+
+void sk_close_fds_except(unsigned int first, int *keep, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (keep[j] < keep[i]) {
+        int t = keep[i];
+        keep[i] = keep[j];
+        keep[j] = t;
+      }
+  unsigned int from = first;
+  for (size_t i = 0; i < n; i++) {
+    if (keep[i] < 0 || (unsigned int)keep[i] < from)
+      continue;
+    if ((unsigned int)keep[i] > from)
+      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+    from = (unsigned int)keep[i] + 1;
+  }
+  syscall(SYS_close_range, from, ~0U, 0);
+}
+

@@ -63,6 +63,10 @@ int sk_write_file_atomic(int dirfd, const char *name, const char *data,
                          size_t len, sk_error **err);
 /* Write a short string to an existing file (cgroup/proc knobs). */
 int sk_write_at(int dirfd, const char *name, const char *data, sk_error **err);
+/* Close every fd from `first` up, except those in `keep` (-1 entries
+ * ignored; the array is sorted in place): close_range over the gaps, a
+ * handful of syscalls. */
+void sk_close_fds_except(unsigned int first, int *keep, size_t n);
 /* mkdir -p with mode for each created component. */
 int sk_mkdir_p(const char *path, mode_t mode, sk_error **err);
 

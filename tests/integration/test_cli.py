@@ -75,7 +75,7 @@ def test_spec_default_config(rt, bundle):
   assert res.rc == 0, res
   cfg = json.loads(bundle.config_path.read_text())
   assert cfg["ociVersion"].startswith("1.")
-  assert cfg["process"]["terminal"] is False
+  assert cfg["process"].get("terminal", False) is False
   assert cfg["root"]["path"] == "rootfs"
   assert cfg["process"]["cwd"] == "/"
   assert any(e.startswith("PATH=") for e in cfg["process"]["env"])

@@ -8,22 +8,9 @@
 #include <string.h>
 
 #include "oci_json.h"
+#include "oci_test_util.h"
 
-static int n_pass, n_fail;
 
-static void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void check(bool ok, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  printf("%s %d - ", ok ? "ok" : "not ok", n_pass + n_fail + 1);
-  vprintf(fmt, ap);
-  printf("\n");
-  va_end(ap);
-  if (ok)
-    n_pass++;
-  else
-    n_fail++;
-}
 
 static void expect_doc(char *got, const char *want, const char *what) {
   check(got && strcmp(got, want) == 0, "%s:\n#  got  %s\n#  want %s", what,
