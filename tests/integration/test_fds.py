@@ -89,8 +89,6 @@ def test_no_runtime_fd_after_create_and_start(rt, bundle, ctx):
   assert "exec.fifo" not in text and "socket:" not in text, text
 
 
-@pytest.mark.xfail(reason="skiff: LISTEN_FDS/LISTEN_PID socket activation "
-                   "is not implemented", strict=True)
 def test_listen_fds_socket_activation(rt, bundle, ctx):
   """As runc: LISTEN_FDS in the runtime's environment (with LISTEN_PID its
   pid) passes fds 3.. on and sets LISTEN_FDS=N, LISTEN_PID=1 in the
@@ -114,6 +112,58 @@ def test_listen_fds_socket_activation(rt, bundle, ctx):
   text = out.read_text()
   assert proc.returncode == 0, text
   assert text.splitlines() == ["LISTEN_FDS=1 LISTEN_PID=1", "content-0"]
+
+
+def test_listen_fds_with_preserve_fds(rt, bundle, ctx):
+  """Socket activation plus --preserve-fds: the activated fds come first,
+  the preserved ones after them (runc adds both to ExtraFiles)."""
+  fds = _files(ctx, 2)
+  bundle.set_args(sh("echo LISTEN_FDS=$LISTEN_FDS; cat <&3; cat <&4; "
+                     "ls /proc/self/fd | wc -l"))
+  bundle.write()
+  out = ctx.work / "listen.out"
+
+  def place():
+    os.dup2(fds[0], 3)
+    os.dup2(fds[1], 4)
+
+  try:
+    with open(out, "wb") as f:
+      proc = subprocess.run(
+          ["sh", "-c", 'LISTEN_PID=$$ LISTEN_FDS=1 exec "$@"', "sh",
+           rt.binary, "--root", str(rt.root), "run", "--preserve-fds", "1",
+           "--bundle", str(bundle.path), rt.new_id("listen")],
+          stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+          pass_fds=(3, 4), env=rt.env(), timeout=30, preexec_fn=place)
+  finally:
+    for fd in fds:
+      os.close(fd)
+  text = out.read_text()
+  assert proc.returncode == 0, text
+  # 0-2, 3, 4 and ls's own
+  assert text.splitlines() == ["LISTEN_FDS=1", "content-0", "content-1", "6"]
+
+
+def test_listen_fds_for_another_pid_is_ignored(rt, bundle, ctx):
+  """LISTEN_PID names another process: the fds are not ours to pass."""
+  fds = _files(ctx, 1)
+  bundle.set_args(sh("echo LISTEN_FDS=$LISTEN_FDS; ls /proc/self/fd | wc -l"))
+  bundle.write()
+  out = ctx.work / "listen.out"
+  try:
+    with open(out, "wb") as f:
+      proc = subprocess.run(
+          ["sh", "-c", 'LISTEN_PID=1 LISTEN_FDS=1 exec "$@"', "sh",
+           rt.binary, "--root", str(rt.root), "run", "--bundle",
+           str(bundle.path), rt.new_id("listen")],
+          stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.STDOUT,
+          pass_fds=(3,), env=rt.env(), timeout=30,
+          preexec_fn=lambda: os.dup2(fds[0], 3))
+  finally:
+    os.close(fds[0])
+  text = out.read_text()
+  assert proc.returncode == 0, text
+  assert text.splitlines() == ["LISTEN_FDS=", "4"]
 
 
 # ---------------------------------------------------------------------------
