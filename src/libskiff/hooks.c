@@ -35,7 +35,7 @@ static long remaining_ms(const struct timespec *deadline) {
 }
 
 /* Feed stdin, collect stdout+stderr, wait for the exit or the timeout. */
-static int supervise(pid_t pid, int pidfd, int in, int out, const char *state_json,
+static int supervise(pid_t pid, int pidfd, int *in, int out, const char *state_json,
                      const oci_hook *h, char *output, int *status, sk_error **err) {
   size_t in_len = strlen(state_json), in_off = 0, out_len = 0;
   struct timespec deadline;
@@ -45,7 +45,7 @@ static int supervise(pid_t pid, int pidfd, int in, int out, const char *state_js
   while (!exited) {
     struct pollfd p[3] = {{.fd = pidfd, .events = POLLIN},
                           {.fd = out, .events = POLLIN},
-                          {.fd = in_off < in_len ? in : -1, .events = POLLOUT}};
+                          {.fd = *in, .events = POLLOUT}};
     long wait = h->has_timeout ? remaining_ms(&deadline) : -1;
     if (h->has_timeout && wait <= 0) {
       kill(pid, SIGKILL);
@@ -56,11 +56,13 @@ static int supervise(pid_t pid, int pidfd, int in, int out, const char *state_js
     if (r < 0 && errno != EINTR)
       return sk_fail_errno(err, "poll");
     if (p[2].revents & (POLLOUT | POLLERR | POLLHUP)) {
-      ssize_t n = write(in, state_json + in_off, in_len - in_off);
+      ssize_t n = write(*in, state_json + in_off, in_len - in_off);
       if (n > 0)
         in_off += (size_t)n;
+      /* All written (or the hook closed its stdin: fine): close our end,
+       * so a hook reading its stdin to the end (cat, jq) sees EOF. */
       if (n < 0 || in_off == in_len)
-        in_off = in_len; /* a hook may not read its stdin: fine */
+        sk_closep(in);
     }
     if (p[1].revents & (POLLIN | POLLHUP)) {
       char buf[512];
@@ -135,7 +137,7 @@ static int run_one(const oci_hook *h, const char *state_json, sk_error **err) {
   }
   char output[HOOK_OUTPUT_MAX];
   int status = 0;
-  if (supervise(pid, pidfd, in_w, out_r, state_json, h, output, &status, err) < 0)
+  if (supervise(pid, pidfd, &in_w, out_r, state_json, h, output, &status, err) < 0)
     return -1;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
     return 0;

@@ -128,6 +128,8 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return -1;
   if (run_create_hooks(plan, syncfd, *host_pid, err) < 0)
     return -1;
+  if (seccomp_connect_listener(&plan->seccomp, err) < 0)
+    return -1;
   if (rootfs_enter(plan, err) < 0)
     return -1;
   if (plan->config->process->terminal && terminal_setup(plan->config->process, plan->console_fd, true, err) < 0)

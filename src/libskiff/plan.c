@@ -80,7 +80,11 @@ static char **listen_fds_env(sk_plan *p, const oci_process *proc) {
   const char *v = getenv("LISTEN_FDS");
   char *end = NULL;
   long n = v ? strtol(v, &end, 10) : 0;
-  if (v == NULL || *end != '\0' || n <= 0 || n > 1000)
+  /* Only fds meant for us (sd_listen_fds' rule): a LISTEN_FDS inherited
+   * from a socket-activated ancestor names fds that are not ours to pass. */
+  const char *pid = getenv("LISTEN_PID");
+  if (v == NULL || *end != '\0' || n <= 0 || n > 1000 || pid == NULL ||
+      strtol(pid, NULL, 10) != (long)getpid())
     return null_terminated(proc->env, proc->n_env);
   p->preserve_fds += (int)n;
   char **env = calloc(proc->n_env + 3, sizeof(char *));

@@ -269,6 +269,18 @@ void seccomp_plan_clear(struct sk_seccomp_plan *p) {
   memset(p, 0, sizeof(*p));
 }
 
+/* The connection made by seccomp_connect_listener (init only). */
+static int listener_sock = -1;
+
+int seccomp_connect_listener(const struct sk_seccomp_plan *p, sk_error **err) {
+  if (!p->notify || listener_sock >= 0)
+    return listener_sock >= 0 ? listener_sock : 0;
+  listener_sock = sk_unix_connect(p->listener_path, err);
+  if (listener_sock < 0)
+    return sk_wrap(err, "linux.seccomp.listenerPath");
+  return listener_sock;
+}
+
 static int send_listener(const struct sk_seccomp_plan *p, int listener, const char *state_json,
                          pid_t host_pid, sk_error **err) {
   oci_json_writer *w = oci_jw_new(false);
@@ -290,8 +302,11 @@ static int send_listener(const struct sk_seccomp_plan *p, int listener, const ch
   if (asprintf(&doc, "%.*s,\"state\":%s}", (int)strlen(head) - 1, head, state_json) < 0)
     return sk_fail(err, ENOMEM, "linux.seccomp.listenerPath");
 
-  _cleanup_close_ int sock = sk_unix_connect(p->listener_path, err);
-  if (sock < 0 || sk_send_fd(sock, listener, doc, strlen(doc), err) < 0)
+  _cleanup_close_ int sock = listener_sock;
+  listener_sock = -1;
+  if (sock < 0 && (sock = seccomp_connect_listener(p, err)) < 0)
+    return -1;
+  if (sk_send_fd(sock, listener, doc, strlen(doc), err) < 0)
     return sk_wrap(err, "linux.seccomp.listenerPath");
   return 0;
 }

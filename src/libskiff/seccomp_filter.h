@@ -33,6 +33,11 @@ void seccomp_plan_clear(struct sk_seccomp_plan *p);
 int seccomp_install(const struct sk_seccomp_plan *p, const char *state_json, pid_t host_pid,
                     sk_error **err);
 
+/* In the init, before pivot_root: connect to listenerPath, a path of the
+ * runtime's mount namespace that the container's root no longer shows. The
+ * connection is used (and closed) by seccomp_install. No-op without NOTIFY. */
+int seccomp_connect_listener(const struct sk_seccomp_plan *p, sk_error **err);
+
 /* For `features`: NULL-terminated names. */
 extern const char *const seccomp_action_names[];
 extern const char *const seccomp_operator_names[];
