@@ -65,6 +65,34 @@ static int write_pid_file(const char *path, pid_t pid, sk_error **err) {
   return 0;
 }
 
+/* exec.done, only for a config with poststart hooks (runtime.md: they run
+ * after the user process is executed, so after the init's startContainer
+ * hooks too): the init inherits its write end, close-on-exec; `start` waits
+ * for the end of file that its execve (or death) makes. */
+static int make_exec_done(sk_container *c, sk_plan *plan, sk_error **err) {
+  const oci_hooks *h = plan->config->hooks;
+  if (h == NULL || h->n_poststart == 0)
+    return 0;
+  if (mkfifoat(c->dirfd, "exec.done", 0600) < 0)
+    return sk_fail_errno(err, "create exec.done");
+  /* A reader for the moment, so that opening the writer does not block. */
+  _cleanup_close_ int rd = openat(c->dirfd, "exec.done", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  plan->exec_done_fd = rd < 0 ? -1 : openat(c->dirfd, "exec.done", O_WRONLY | O_CLOEXEC);
+  if (plan->exec_done_fd < 0)
+    return sk_fail_errno(err, "open exec.done");
+  return 0;
+}
+
+static void wait_exec_done(sk_container *c) {
+  _cleanup_close_ int fd = openat(c->dirfd, "exec.done", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0)
+    return;
+  struct pollfd p = {.fd = fd, .events = POLLIN};
+  while (poll(&p, 1, -1) < 0 && errno == EINTR)
+    ;
+  unlinkat(c->dirfd, "exec.done", 0);
+}
+
 /* exec.fifo: both ends are opened here and inherited by the init, which
  * blocks reading it; `start` opens it for writing and writes one byte. */
 static int make_exec_fifo(sk_container *c, int *rd, int *wr, sk_error **err) {
@@ -210,7 +238,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   struct sk_spawned s = {.pid = -1, .pidfd = -1};
   _cleanup_cgroup_ sk_cgroup *cg = NULL;
   struct sk_cgroup_opts cg_opts = plan_cgroup_opts(plan);
-  if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0)
+  if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0 || make_exec_done(c, plan, err) < 0)
     goto fail;
   if (open_console_channel(plan, &console_ours, err) < 0)
     goto fail;
@@ -224,6 +252,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   plan->cgroup_path = c->cgroup_path;
   int r = spawn_init(plan, cg, fifo_rd, fifo_wr, run_runtime_hooks, &s, err);
   sk_closep(&plan->console_fd);
+  sk_closep(&plan->exec_done_fd);
   mounts_close_premade(plan);
   if (r < 0)
     goto fail;
@@ -296,6 +325,8 @@ static int start_locked(sk_container *c, sk_error **err) {
   if (signal_start(c, err) < 0)
     return -1;
   sk_debug("container %s started", c->id);
+  if (c->post_hooks)
+    wait_exec_done(c);
   if (run_post_hooks(c, "poststart", "running", err) < 0) {
     /* runtime.md: a failed poststart hook stops and deletes the container. */
     sk_error *ignored = NULL;

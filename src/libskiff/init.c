@@ -160,13 +160,14 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   /* Messages of the init go to --log only: its stderr is the container's. */
   sk_log_to_stderr(false);
   size_t n_mounts = plan->premade_trees ? plan->config->n_mounts : 0;
-  int *keep = alloca((5 + n_mounts) * sizeof(int));
+  int *keep = alloca((6 + n_mounts) * sizeof(int));
   size_t n_keep = 0;
   keep[n_keep++] = syncfd;
   keep[n_keep++] = fifo_rd;
   keep[n_keep++] = fifo_wr;
   keep[n_keep++] = sk_log_fd();
   keep[n_keep++] = plan->console_fd;
+  keep[n_keep++] = plan->exec_done_fd;
   for (size_t i = 0; i < n_mounts; i++)
     keep[n_keep++] = plan->premade_trees[i];
   sk_close_fds_except(3 + (unsigned int)plan->preserve_fds, keep, n_keep);

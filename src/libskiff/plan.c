@@ -244,6 +244,7 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
   p->systemd_cgroup = o->systemd_cgroup;
   p->console_fd = -1;
   p->premade_trees = NULL;
+  p->exec_done_fd = -1;
   if (o->console_socket)
     p->console_socket = strdup(o->console_socket);
   if (o->pid_file)

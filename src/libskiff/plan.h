@@ -65,6 +65,10 @@ typedef struct sk_plan {
    * (mounts_prepare_idmapped), or -1. NULL when there is none. */
   int *premade_trees;
   const char *cgroup_path; /* the container's cgroup (cgroup_path()), or NULL */
+  /* Write end of exec.done, held by the init until its execve closes it
+   * (close-on-exec): `start` waits for that before the poststart hooks. -1
+   * when the config has no poststart hook. */
+  int exec_done_fd;
 } sk_plan;
 
 static inline bool sk_plan_new_ns(const sk_plan *p, enum sk_ns_kind k) {

@@ -134,9 +134,6 @@ def test_hooks_run_in_order(rt, bundle, ctx):
                            "poststart", "poststop"]
 
 
-@pytest.mark.xfail(reason="skiff: `start` runs poststart right after "
-                   "writing exec.fifo, without waiting for the init's "
-                   "startContainer hooks and execve", strict=True)
 def test_poststart_waits_for_start_container(rt, bundle, ctx):
   """runtime.md: startContainer runs before the user process is executed,
   poststart after; a slow startContainer hook must not be overtaken."""
