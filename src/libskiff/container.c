@@ -65,14 +65,12 @@ static int write_pid_file(const char *path, pid_t pid, sk_error **err) {
   return 0;
 }
 
-/* exec.done, only for a config with poststart hooks (runtime.md: they run
- * after the user process is executed, so after the init's startContainer
- * hooks too): the init inherits its write end, close-on-exec; `start` waits
- * for the end of file that its execve (or death) makes. */
+/* exec.done: the init inherits its write end, close-on-exec; `start` waits
+ * for the end of file that its execve (or death) makes. So `start` returns
+ * once the user process runs: the poststart hooks come after the init's
+ * startContainer hooks and execve (runtime.md), and no process exec'd into
+ * the container meets a (non-dumpable) init still running skiff's code. */
 static int make_exec_done(sk_container *c, sk_plan *plan, sk_error **err) {
-  const oci_hooks *h = plan->config->hooks;
-  if (h == NULL || h->n_poststart == 0)
-    return 0;
   if (mkfifoat(c->dirfd, "exec.done", 0600) < 0)
     return sk_fail_errno(err, "create exec.done");
   /* A reader for the moment, so that opening the writer does not block. */
@@ -325,8 +323,7 @@ static int start_locked(sk_container *c, sk_error **err) {
   if (signal_start(c, err) < 0)
     return -1;
   sk_debug("container %s started", c->id);
-  if (c->post_hooks)
-    wait_exec_done(c);
+  wait_exec_done(c);
   if (run_post_hooks(c, "poststart", "running", err) < 0) {
     /* runtime.md: a failed poststart hook stops and deletes the container. */
     sk_error *ignored = NULL;

@@ -310,6 +310,11 @@ static int mount_entry(const sk_plan *plan, int rootfd, const oci_mount *m, bool
   else if (e.o.idmap && !bind)
     r = sk_fail(err, EOPNOTSUPP, "%s mounts of a non-bind mount",
                 e.o.idmap_recursive ? "ridmap" : "idmap");
+  else if (e.o.idmap && sk_plan_has_userns(plan) && premade_tree(&e) < 0)
+    /* In the container's user namespace only the runtime, before the
+     * clone, can make the idmapped tree (mounts_prepare_idmapped). */
+    r = sk_fail(err, EOPNOTSUPP, "%s mounts in a user namespace",
+                e.o.idmap_recursive ? "ridmap" : "idmap");
   else if (bind && e.o.unknown != NULL)
     /* data means nothing to a bind mount: a word we do not know is a typo */
     r = sk_fail(err, 0, "unknown mount option \"%s\"", e.o.unknown);

@@ -66,8 +66,7 @@ typedef struct sk_plan {
   int *premade_trees;
   const char *cgroup_path; /* the container's cgroup (cgroup_path()), or NULL */
   /* Write end of exec.done, held by the init until its execve closes it
-   * (close-on-exec): `start` waits for that before the poststart hooks. -1
-   * when the config has no poststart hook. */
+   * (close-on-exec): `start` returns once that happened. */
   int exec_done_fd;
 } sk_plan;
 
