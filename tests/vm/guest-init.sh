@@ -5,6 +5,9 @@
 # gives it proc, sys, a pure cgroup2 /sys/fs/cgroup, dev and tmpfs /tmp and
 # /run, then runs tests/vm/guest-<run>.sh in a chroot and powers off.
 # Kernel parameters: skiff.wt=<worktree path> skiff.run=<name>.
+# With skiff.run=systemd the host's own systemd becomes PID 1 instead (it
+# mounts proc, sys, cgroup2 and dev itself); the tests are started by
+# systemd.run= (systemd-run-generator) on the kernel command line.
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -23,6 +26,13 @@ o=trans=virtio,version=9p2000.L,msize=262144,cache=none
 if ! mount -t 9p -o "$o,ro" host /mnt || ! mount -t 9p -o "$o" wt "/mnt$wt"; then
   echo "guest: 9p mounts failed"
   poweroff -f
+fi
+if [ "$run" = systemd ]; then
+  for d in run tmp var/tmp var/log var/lib/systemd; do
+    mount -t tmpfs tmpfs "/mnt/$d"
+  done
+  umount /proc /sys
+  exec switch_root /mnt /lib/systemd/systemd
 fi
 mount -t proc proc /mnt/proc
 mount -t sysfs sysfs /mnt/sys

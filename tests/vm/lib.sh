@@ -27,7 +27,7 @@ find_kernel() {
 }
 
 # Load order matters: any other order fails with "Unknown symbol".
-VM_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+VM_MODULES="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk
   netfs fscache 9pnet 9pnet_virtio 9p"
 
 # build_initramfs OUT INIT_SCRIPT: busybox, the modules, INIT_SCRIPT as /init
@@ -37,7 +37,8 @@ build_initramfs() {
   tmp=$(mktemp -d)
   mkdir -p "$tmp/bin" "$tmp/modules" "$tmp/proc" "$tmp/sys" "$tmp/dev" "$tmp/mnt"
   cp "$bb" "$tmp/bin/busybox"
-  for a in sh mount umount insmod mkdir chroot poweroff sleep cat echo ls mknod; do
+  for a in sh mount umount insmod mkdir chroot poweroff sleep cat echo ls mknod \
+      switch_root; do
     ln -s busybox "$tmp/bin/$a"
   done
   n=0
