@@ -6,8 +6,9 @@
 # /run, then runs tests/vm/guest-<run>.sh in a chroot and powers off.
 # Kernel parameters: skiff.wt=<worktree path> skiff.run=<name>.
 # With skiff.run=systemd the host's own systemd becomes PID 1 instead (it
-# mounts proc, sys, cgroup2 and dev itself); the tests are started by
-# systemd.run= (systemd-run-generator) on the kernel command line.
+# mounts proc, sys, cgroup2 and dev itself); the tests are started by a
+# runtime unit written to its /run/systemd/system (systemd.run= on the
+# kernel command line was not picked up there).
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -31,6 +32,21 @@ if [ "$run" = systemd ]; then
   for d in run tmp var/tmp var/log var/lib/systemd; do
     mount -t tmpfs tmpfs "/mnt/$d"
   done
+  u=/mnt/run/systemd/system
+  mkdir -p "$u/multi-user.target.wants"
+  cat >"$u/skiff-tests.service" <<UNIT
+[Unit]
+Description=skiff cgroup tests
+After=dbus.socket dbus.service
+Wants=dbus.socket
+SuccessAction=poweroff-force
+FailureAction=poweroff-force
+[Service]
+Type=oneshot
+ExecStart=/bin/sh $wt/tests/vm/guest-systemd.sh
+StandardOutput=journal+console
+UNIT
+  ln -s ../skiff-tests.service "$u/multi-user.target.wants/skiff-tests.service"
   umount /proc /sys
   exec switch_root /mnt /lib/systemd/systemd
 fi

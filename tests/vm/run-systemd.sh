@@ -5,8 +5,8 @@
 # read-only over 9p), but the initramfs switches root to the host's /
 # (tmpfs on /run, /tmp, /var/tmp, /var/log, /var/lib/systemd) and execs the
 # host's systemd, which mounts a pure cgroup2 /sys/fs/cgroup and starts
-# tests/vm/guest-systemd.sh through systemd.run= (systemd-run-generator),
-# powering off when it ends. Build skiff first. Usage, as root:
+# tests/vm/guest-systemd.sh from a unit the initramfs wrote to /run/systemd/
+# system, powering off when it ends. Build skiff first. Usage, as root:
 #   tests/vm/run-systemd.sh [PYTEST ARGS...]
 # (default: test_cgroups_systemd.py and test_cgroups_errors.py). Exit
 # status: pytest's; 2 when the VM could not be set up. Log:
@@ -34,7 +34,7 @@ start=$(date +%s)
 timeout "${SKIFF_VM_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg -cpu max \
   -smp "${SKIFF_VM_CPUS:-2}" -m "${SKIFF_VM_MEM:-2048}" -nographic -no-reboot \
   -kernel "$VMLINUZ" -initrd "$initrd" \
-  -append "console=ttyS0 rdinit=/init panic=-1 quiet skiff.wt=$wt skiff.run=systemd systemd.unit=kernel-command-line.target systemd.run=$here/guest-systemd.sh systemd.run_success_action=poweroff systemd.run_failure_action=poweroff" \
+  -append "console=ttyS0 rdinit=/init panic=-1 quiet skiff.wt=$wt skiff.run=systemd" \
   -drive "file=$disk,format=raw,if=virtio" \
   -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
   -virtfs "local,path=$wt,mount_tag=wt,security_model=none,multidevs=remap" \
