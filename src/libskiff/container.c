@@ -447,6 +447,18 @@ static int delete_locked(sk_container *c, bool force, sk_error **err) {
                    "container \"%s\" is running: stop it first or use delete --force", c->id);
   if (st == SK_CREATING && !force)
     return sk_fail(err, 0, "container \"%s\" is being created", c->id);
+  if (st == SK_PAUSED) {
+    /* A task frozen by the v1 freezer does not die of SIGKILL until it is
+     * thawed: queue the kill first, then thaw, so nothing runs again. */
+    _cleanup_cgroup_ sk_cgroup *frozen = NULL;
+    if (container_open_cgroup(c, &frozen, err) < 0)
+      return -1;
+    sk_error *ignored = NULL;
+    if (frozen && cgroup_kill_all(frozen, SIGKILL, &ignored) < 0)
+      sk_error_free(&ignored);
+    if (frozen && cgroup_freeze(frozen, false, err) < 0)
+      return -1;
+  }
   if (st == SK_RUNNING || st == SK_CREATED || st == SK_PAUSED) {
     if (kill_and_wait(c, err) < 0)
       return -1;

@@ -221,8 +221,12 @@ int cgroup_create(const struct sk_cgroup_opts *o, sk_cgroup **out, sk_error **er
     sk_error *ignored = NULL;
     if (cg->path && !o->systemd)
       remove_dirs(cg, &ignored);
-    if (o->systemd && cg->path)
+    if (o->systemd && cg->path) {
+      /* this process joined the scope to start it: leave before stopping
+       * it, or systemd's SIGTERM to the scope kills the runtime too */
+      cg_systemd_leave(cg);
       cg_systemd_stop(cg, &ignored);
+    }
     sk_error_free(&ignored);
     cgroup_free(&cg);
     return -1;
