@@ -81,12 +81,22 @@ static int make_exec_done(sk_container *c, sk_plan *plan, sk_error **err) {
   return 0;
 }
 
-static void wait_exec_done(sk_container *c) {
-  _cleanup_close_ int fd = openat(c->dirfd, "exec.done", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+/* Opened before the start byte is written, while the init still holds the
+ * write end: a fifo reader opened after its last writer is gone gets no
+ * POLLHUP until a new writer comes, which would never happen. */
+static int open_exec_done(sk_container *c) {
+  return openat(c->dirfd, "exec.done", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+}
+
+/* Until the init's execve closed the write end, or the init died. */
+static void wait_exec_done(sk_container *c, int fd) {
   if (fd < 0)
     return;
-  struct pollfd p = {.fd = fd, .events = POLLIN};
-  while (poll(&p, 1, -1) < 0 && errno == EINTR)
+  sk_error *ignored = NULL;
+  _cleanup_close_ int pidfd = container_pidfd(c, &ignored);
+  sk_error_free(&ignored);
+  struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = pidfd, .events = POLLIN}};
+  while (poll(p, pidfd >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
     ;
   unlinkat(c->dirfd, "exec.done", 0);
 }
@@ -320,10 +330,11 @@ static int start_locked(sk_container *c, sk_error **err) {
   if (st != SK_CREATED)
     return sk_fail(err, 0, "container \"%s\" is %s: only a created container can be started",
                    c->id, sk_status_name(st));
+  _cleanup_close_ int done = open_exec_done(c);
   if (signal_start(c, err) < 0)
     return -1;
   sk_debug("container %s started", c->id);
-  wait_exec_done(c);
+  wait_exec_done(c, done);
   if (run_post_hooks(c, "poststart", "running", err) < 0) {
     /* runtime.md: a failed poststart hook stops and deletes the container. */
     sk_error *ignored = NULL;
