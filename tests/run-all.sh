@@ -1,8 +1,8 @@
 #!/bin/sh
 # The whole test suite, as root, on a built tree: the C unit tests (make
 # check), the integration tests that run real containers (pytest), the
-# engine scenarios (podman and containerd on skiff), and, where it can run,
-# the pure cgroup v2 guest. Ends with one "total: N passed, N failed" line.
+# engine scenarios (podman and containerd on skiff), and the cgroup tests in
+# a pure cgroup v2 guest and a systemd guest. Ends with one "total: N passed, N failed" line.
 set -u
 cd "$(dirname "$0")/.."
 [ -x ./skiff ] || { echo "build first: ./autogen.sh && ./configure && make" >&2; exit 1; }
@@ -33,13 +33,19 @@ eng_fail=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log/engines" | count failed
 [ "$eng_pass" -gt 0 ] || eng_fail=$((eng_fail + 1))
 
 vm_pass=0 vm_fail=0
-if [ -x tests/vm/run-cgroup2.sh ]; then
-  echo "== pure cgroup v2 guest (QEMU)"
-  tests/vm/run-cgroup2.sh </dev/null | tee "$log/vm" || status=1
-  vm_pass=$(count passed < "$log/vm")
-  vm_fail=$(count failed < "$log/vm")
-  [ "$vm_pass" -gt 0 ] || vm_fail=$((vm_fail + 1))
-fi
+# The cgroup layouts this host lacks, in QEMU guests: pure cgroup v2, and
+# systemd as PID 1 for the systemd driver (tests/vm/README.md).
+for vm in cgroup2 systemd; do
+  [ -x tests/vm/run-$vm.sh ] || continue
+  echo "== cgroup tests in the $vm guest (QEMU)"
+  tests/vm/run-$vm.sh </dev/null >"$log/vm-$vm" 2>&1
+  tail -n 5 "$log/vm-$vm"
+  p=$(count passed < "$log/vm-$vm")
+  f=$(count failed < "$log/vm-$vm")
+  [ "$p" -gt 0 ] || f=$((f + 1))
+  vm_pass=$((vm_pass + p))
+  vm_fail=$((vm_fail + f))
+done
 
 pass=$((unit_pass + it_pass + eng_pass + vm_pass))
 fail=$((unit_fail + it_fail + eng_fail + vm_fail))
