@@ -541,3 +541,44 @@ def test_runtime_binary_not_writable_from_container(rt, bundle, ctx):
   assert "writes" in log.read_text() and " 0 writes" in log.read_text(), \
       log.read_text()
   rt.remove(cid)
+
+
+def _cpus_allowed(out):
+  return status_fields(out)["Cpus_allowed_list"]
+
+
+def test_exec_cpu_affinity_final(rt, bundle):
+  """process.execCPUAffinity.final: the exec'd process runs on those CPUs
+  after joining the container's cgroup (which resets a cpuset's affinity
+  on cgroup v1), whatever the runtime's own affinity was."""
+  if (os.cpu_count() or 1) < 2:
+    pytest.skip("needs 2 CPUs")
+  bundle.config["process"]["execCPUAffinity"] = {"initial": "0-1", "final": "1"}
+  cid = start_container(rt, bundle)
+  assert _cpus_allowed(exec_out(rt, cid, "cat", "/proc/self/status")) == "1"
+  # the container's own process is not affected (the spec: exec only)
+  pid = rt.state(cid)["pid"]
+  with open(f"/proc/{pid}/status") as f:
+    assert _cpus_allowed(f.read()) != "1"
+  rt.remove(cid)
+
+
+def test_exec_cpu_affinity_from_process_file(rt, bundle, ctx):
+  if (os.cpu_count() or 1) < 2:
+    pytest.skip("needs 2 CPUs")
+  cid = start_container(rt, bundle)
+  proc = ctx.tmp / "process.json"
+  proc.write_text(json.dumps({"args": ["cat", "/proc/self/status"], "cwd": "/",
+                              "env": ["PATH=/bin"],
+                              "execCPUAffinity": {"final": "0"}}))
+  assert _cpus_allowed(exec_out(rt, cid, extra=["--process", str(proc)])) == "0"
+  rt.remove(cid)
+
+
+def test_exec_cpu_affinity_bad_list(rt, bundle):
+  bundle.config["process"]["execCPUAffinity"] = {"final": "1-0"}
+  cid = start_container(rt, bundle)
+  res = rt("exec", cid, "true")
+  assert res.rc == 1, res
+  assert "process.execCPUAffinity.final" in res.err and "1-0" in res.err, res
+  rt.remove(cid)
