@@ -99,9 +99,6 @@ def _limit_file():
 
 
 @cgh.need("memory")
-@pytest.mark.xfail(cgh.LAYOUT != "v2", strict=True,
-                   reason="skiff: on v1/hybrid /sys/fs/cgroup is a bind of the "
-                   "host's tree, not the namespace's own hierarchies (mounts.c)")
 def test_sys_fs_cgroup_is_the_containers_own(rt, bundle):
   """With a cgroup namespace the container's /sys/fs/cgroup shows its own
   cgroup at the top: the memory limit read there is the container's."""

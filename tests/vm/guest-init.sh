@@ -24,14 +24,24 @@ for a in $(cat /proc/cmdline); do
   esac
 done
 o=trans=virtio,version=9p2000.L,msize=262144,cache=none
-if ! mount -t 9p -o "$o,ro" host /mnt || ! mount -t 9p -o "$o" wt "/mnt$wt"; then
-  echo "guest: 9p mounts failed"
+if ! mount -t 9p -o "$o,ro" host /mnt; then
+  echo "guest: 9p mount of the host failed"
   poweroff -f
 fi
+# The worktree goes over the tmpfs mounts, not under them: in CI it may
+# live below /tmp, which a tmpfs would hide.
+mount_worktree() {
+  mkdir -p "/mnt$wt" 2>/dev/null
+  if ! mount -t 9p -o "$o" wt "/mnt$wt"; then
+    echo "guest: 9p mount of the worktree $wt failed"
+    poweroff -f
+  fi
+}
 if [ "$run" = systemd ]; then
   for d in run tmp var/tmp var/log var/lib/systemd; do
     mount -t tmpfs tmpfs "/mnt/$d"
   done
+  mount_worktree
   u=/mnt/run/systemd/system
   mkdir -p "$u/multi-user.target.wants"
   cat >"$u/skiff-tests.service" <<UNIT
@@ -61,6 +71,7 @@ mount -t mqueue mqueue /mnt/dev/mqueue
 mount -t tmpfs tmpfs /mnt/run
 mount -t tmpfs tmpfs /mnt/tmp
 mount -t tmpfs tmpfs /mnt/var/tmp
+mount_worktree
 echo "guest: $(cat /proc/version)"
 echo "guest: cgroup2 controllers: $(cat /mnt/sys/fs/cgroup/cgroup.controllers)"
 chroot /mnt /bin/sh "$wt/tests/vm/guest-$run.sh" "$wt"
