@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -144,6 +145,7 @@ static int save_created_state(sk_container *c, const sk_plan *plan, pid_t pid, s
   c->owner = owner_name();
   const oci_hooks *h = plan->config->hooks;
   c->post_hooks = h && (h->n_poststart || h->n_poststop);
+  c->no_new_keyring = plan->no_new_keyring;
   if (sk_write_file_atomic(c->dirfd, "config.json", plan->config_json, plan->config_json_len,
                            err) < 0)
     return -1;
@@ -243,7 +245,7 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   _cleanup_close_ int fifo_rd = -1;
   _cleanup_close_ int fifo_wr = -1;
   _cleanup_close_ int console_ours = -1;
-  struct sk_spawned s = {.pid = -1, .pidfd = -1};
+  struct sk_spawned s = {.pid = -1, .pidfd = -1, .syncfd = -1};
   _cleanup_cgroup_ sk_cgroup *cg = NULL;
   struct sk_cgroup_opts cg_opts = plan_cgroup_opts(plan);
   if (make_exec_fifo(c, &fifo_rd, &fifo_wr, err) < 0 || make_exec_done(c, plan, err) < 0)
@@ -269,6 +271,8 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
   if (save_created_state(c, plan, s.pid, err) < 0)
     goto fail;
   if (plan->pid_file && write_pid_file(plan->pid_file, s.pid, err) < 0)
+    goto fail;
+  if (spawn_commit(&s, err) < 0)
     goto fail;
   sk_debug("container %s created: init pid %d, bundle %s, rootfs %s", plan->id, s.pid,
            plan->bundle, plan->rootfs);
@@ -334,10 +338,14 @@ static int start_locked(sk_container *c, sk_error **err) {
   if (signal_start(c, err) < 0)
     return -1;
   sk_debug("container %s started", c->id);
+  /* Waiting for the execve and the poststart hooks may take long (hooks
+   * have their own timeouts): let state, kill and delete in meanwhile. */
+  flock(c->dirfd, LOCK_UN);
   wait_exec_done(c, done);
   if (run_post_hooks(c, "poststart", "running", err) < 0) {
     /* runtime.md: a failed poststart hook stops and deletes the container. */
     sk_error *ignored = NULL;
+    flock(c->dirfd, LOCK_EX);
     delete_locked(c, true, &ignored);
     sk_error_free(&ignored);
     return -1;
@@ -551,11 +559,16 @@ int container_run(const struct sk_global *g, const struct sk_plan_opts *o, bool 
     return -1;
   _cleanup_close_ int pidfd = s.pidfd;
   if (start_locked(c, err) < 0) {
+    /* Everything goes, the cgroup included (a failed poststart hook has
+     * deleted the container already). */
+    sk_error *ignored = NULL;
+    struct stat st;
+    flock(c->dirfd, LOCK_EX);
+    if (fstat(c->dirfd, &st) == 0 && st.st_nlink > 0)
+      delete_locked(c, true, &ignored);
+    sk_error_free(&ignored);
     spawn_abort(&s);
     pidfd = -1;
-    sk_error *ignored = NULL;
-    state_remove(c, &ignored);
-    sk_error_free(&ignored);
     return -1;
   }
   *exit_status = 0;

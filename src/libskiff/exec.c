@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "keyring.h"
 #include "log.h"
 #include "lsm.h"
 #include "process.h"
@@ -46,6 +47,8 @@ struct exec_plan {
   unsigned long join_flags;     /* namespaces the child joins */
   unsigned long children_flags; /* joined by the runtime for its children */
   bool in_userns;
+  bool new_keyring; /* the container has its own session keyring */
+  const char *container_id;
   bool has_oom_score_adj; /* written by the runtime, see spawn_exec */
   int oom_score_adj;
   int pidfd, console_fd, preserve_fds;
@@ -178,20 +181,21 @@ static int apply_user_flags(struct exec_plan *x, const struct sk_exec_opts *o, s
     if (!parse_id(o->user, ulen, &x->proc.user.uid) ||
         (colon && !parse_id(colon + 1, strlen(colon + 1), &x->proc.user.gid)))
       return sk_fail(err, 0, "--user \"%s\": expected a numeric UID[:GID]", o->user);
-    if (!colon)
-      x->proc.user.gid = 0;
   }
-  size_t n = count(o->additional_gids);
+  /* --additional-gids adds to the config's groups, as runc does. */
+  size_t n = count(o->additional_gids), base = x->proc.user.n_additional_gids;
   if (n) {
-    x->gids = calloc(n, sizeof(uint32_t));
+    x->gids = calloc(base + n, sizeof(uint32_t));
     if (x->gids == NULL)
       return sk_fail(err, ENOMEM, "--additional-gids");
+    if (base)
+      memcpy(x->gids, x->proc.user.additional_gids, base * sizeof(uint32_t));
     for (size_t i = 0; i < n; i++)
-      if (!parse_id(o->additional_gids[i], strlen(o->additional_gids[i]), &x->gids[i]))
+      if (!parse_id(o->additional_gids[i], strlen(o->additional_gids[i]), &x->gids[base + i]))
         return sk_fail(err, 0, "--additional-gids \"%s\": expected a numeric GID",
                        o->additional_gids[i]);
     x->proc.user.additional_gids = x->gids;
-    x->proc.user.n_additional_gids = n;
+    x->proc.user.n_additional_gids = base + n;
   }
   return 0;
 }
@@ -316,6 +320,12 @@ static int exec_child_setup(struct exec_plan *x, int syncfd, char **exe, sk_erro
   if (x->join_flags && setns(x->pidfd, (int)x->join_flags) < 0)
     return sk_fail_errno(err, "join the container's namespaces (setns 0x%lx)", x->join_flags);
   sk_closep(&x->pidfd);
+  /* Out of the caller's session (CVE-2017-5226, see init.c), and a session
+   * keyring of the container's, not the caller's. */
+  if (setsid() < 0)
+    return sk_fail_errno(err, "setsid");
+  if (x->new_keyring && sk_join_session_keyring(x->container_id, err) < 0)
+    return -1;
   if (x->in_userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
     return sk_fail_errno(err, "become root in the container's user namespace");
   if (x->proc.terminal && terminal_setup(&x->proc, x->console_fd, false, err) < 0)
@@ -346,7 +356,7 @@ _Noreturn static void exec_child(struct exec_plan *x, int syncfd) {
     sync_send_error(syncfd, err);
     _exit(1);
   }
-  syscall(SYS_close_range, 3 + (unsigned int)x->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  sk_cloexec_from(3 + (unsigned int)x->preserve_fds);
   if (x->proc.no_new_privileges && seccomp_install(&x->seccomp, "{}", 0, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);
@@ -464,6 +474,8 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
     return sk_fail(err, ENOTSUP, "exec: a seccomp filter with SCMP_ACT_NOTIFY is not supported "
                                  "for exec yet");
   x->init_pid = c->state->pid;
+  x->container_id = c->id;
+  x->new_keyring = !c->no_new_keyring;
   if ((x->pidfd = container_pidfd(c, err)) < 0)
     return -1;
   plan_namespaces(x);

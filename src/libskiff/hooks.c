@@ -80,7 +80,10 @@ static int supervise(pid_t pid, int pidfd, int *in, int out, const char *state_j
     if (p[0].revents & POLLIN)
       exited = true;
   }
-  /* Drain what is left of the output. */
+  /* Drain what is left of the output, without waiting for a grandchild
+   * that keeps the pipe open (a hook that daemonizes). */
+  if (out >= 0)
+    fcntl(out, F_SETFL, O_NONBLOCK);
   ssize_t n;
   while (out >= 0 && out_len < HOOK_OUTPUT_MAX - 1 &&
          (n = read(out, output + out_len, HOOK_OUTPUT_MAX - 1 - out_len)) > 0)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "hooks.h"
+#include "keyring.h"
 #include "log.h"
 #include "namespaces.h"
 #include "process.h"
@@ -27,20 +28,6 @@
 #include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
-
-static int join_session_keyring(const sk_plan *plan, sk_error **err) {
-  if (plan->no_new_keyring)
-    return 0;
-  /* A new session keyring per container, so that keys of the host session
-   * are not reachable from it. Kernels without keyrings (ENOSYS) or with
-   * them disabled for containers (EPERM under seccomp/LSM) are tolerated. */
-  char name[300];
-  snprintf(name, sizeof(name), "_ses.%s", plan->id);
-  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
-      errno != EPERM && errno != EACCES)
-    return sk_fail_errno(err, "join a new session keyring");
-  return 0;
-}
 
 static void exit_on_signal(int sig) { _exit(128 + sig); }
 
@@ -118,9 +105,14 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
     return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime went away before the go");
   *host_pid = (pid_t)atoi(msg.payload);
 
+  /* A session of its own, always: otherwise the container shares the
+   * caller's controlling terminal and could inject input into it through
+   * /dev/tty (TIOCSTI, CVE-2017-5226). */
+  if (setsid() < 0)
+    return sk_fail_errno(err, "setsid");
   if (namespaces_enter(plan, err) < 0)
     return -1;
-  if (join_session_keyring(plan, err) < 0)
+  if (!plan->no_new_keyring && sk_join_session_keyring(plan->id, err) < 0)
     return -1;
   if (sysctl_apply(plan, err) < 0)
     return -1;
@@ -178,7 +170,7 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
   /* Nothing of the runtime may reach the user process: everything above
    * the preserved fds is close-on-exec (the sync socket and exec.fifo are
    * already). */
-  syscall(SYS_close_range, 3 + (unsigned int)plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+  sk_cloexec_from(3 + (unsigned int)plan->preserve_fds);
   /* CVE-2019-5736: from now on processes exec'd into the container may see
    * us, and until execve we are skiff: non-dumpable, they cannot open
    * /proc/<pid>/exe (the host binary). execve makes the user process
@@ -186,6 +178,12 @@ _Noreturn void init_main(const sk_plan *plan, int syncfd, int fifo_rd, int fifo_
    * process cannot write its own /proc/self files. */
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (sync_send(syncfd, SK_MSG_READY, 0, NULL, &err) < 0)
+    _exit(1);
+  /* Until the runtime has saved the container, the init must not outlive
+   * it: a killed `create` would leave an init nobody knows of. Its death
+   * closes the socket (EOF), as does a failure after READY. */
+  struct sk_msg msg;
+  if (sync_recv(syncfd, &msg, &err) <= 0 || msg.type != SK_MSG_COMMIT)
     _exit(1);
   close(syncfd);
 

@@ -118,7 +118,12 @@ static int do_bind(struct entry *e, sk_error **err) {
   _cleanup_free_ char *src = bind_source(e);
   if (src == NULL)
     return sk_fail(err, ENOMEM, "bind source");
-  _cleanup_close_ int tree = sk_tree_clone(AT_FDCWD, src, e->recursive_bind);
+  /* The runtime's idmapped tree, when it made one: the source may not even
+   * be reachable from the container's user namespace. */
+  int premade = premade_tree(e);
+  _cleanup_close_ int tree = premade >= 0 ? -1 : sk_tree_clone(AT_FDCWD, src, e->recursive_bind);
+  if (premade >= 0)
+    tree = fcntl(premade, F_DUPFD_CLOEXEC, 3);
   if (tree < 0)
     return sk_fail_errno(err, "bind source %s", src);
   struct stat st;
@@ -131,11 +136,10 @@ static int do_bind(struct entry *e, sk_error **err) {
   if (check_proc_target(e, dest, err) < 0)
     return -1;
   const char *what;
-  int premade = premade_tree(e);
   if (premade >= 0) {
-    if (move_mount(premade, "", dest, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    if (move_mount(tree, "", dest, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
       return sk_fail_errno(err, "bind %s: move_mount", src);
-    return set_propagation(premade, e->o.propagation, err);
+    return set_propagation(tree, e->o.propagation, err);
   }
   struct sk_tree_attrs a = tree_attrs(&e->o);
   _cleanup_close_ int userns = -1;

@@ -36,6 +36,8 @@ void plan_free(sk_plan **pp) {
   seccomp_plan_clear(&p->seccomp);
   free(p->cgroup_resources.devices);
   mounts_close_premade(p);
+  sk_closep(&p->console_fd);
+  sk_closep(&p->exec_done_fd);
   free(p->console_socket);
   free(p->pid_file);
   free(p);
@@ -98,6 +100,16 @@ static char **listen_fds_env(sk_plan *p, const oci_process *proc) {
   env[k++] = p->listen_fds_env;
   env[k++] = "LISTEN_PID=1";
   return env;
+}
+
+/* The preserved fds (--preserve-fds, LISTEN_FDS) must be the caller's:
+ * were one missing, one of our own fds (the state dir lock) could take its
+ * number and reach the container. */
+static int check_preserved_fds(const sk_plan *p, sk_error **err) {
+  for (int fd = 3; fd < 3 + p->preserve_fds; fd++)
+    if (fcntl(fd, F_GETFD) < 0)
+      return sk_fail(err, EBADF, "--preserve-fds/LISTEN_FDS: fd %d is not open", fd);
+  return 0;
 }
 
 static int validate_process(sk_plan *p, sk_error **err) {
@@ -254,7 +266,8 @@ int plan_build(const struct sk_plan_opts *o, sk_plan **out, sk_error **err) {
     return -1;
   if (hooks_validate(p->config->hooks, err) < 0)
     return -1;
-  if (validate_process(p, err) < 0 || validate_terminal(p, o, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
+  if (validate_process(p, err) < 0 || check_preserved_fds(p, err) < 0 ||
+      validate_terminal(p, o, err) < 0 || resolve_rootfs(p, err) < 0 || validate_linux(p, err) < 0)
     return -1;
   *out = sk_steal_ptr(&p);
   return 0;

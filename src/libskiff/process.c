@@ -129,28 +129,14 @@ static int set_oom_score_adj(int32_t v, sk_error **err) {
 
 /* "deny" in /proc/self/setgroups: an unprivileged user namespace where the
  * gid map was written without setgroups (user_namespaces(7)). */
-static bool setgroups_denied(void) {
-  char buf[16] = "";
-  int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return false;
-  ssize_t n = read(fd, buf, sizeof(buf) - 1);
-  close(fd);
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
-  return strncmp(buf, "deny", 4) == 0;
-}
-
 static int set_groups(const oci_user *u, bool in_userns, sk_error **err) {
-  bool denied = in_userns && setgroups_denied();
   if (u->n_additional_gids == 0) {
-    /* Drop the runtime's own supplementary groups; where setgroups is
-     * denied the user namespace has none worth dropping (they show as the
-     * overflow gid and grant nothing new). */
-    if (denied)
-      return 0;
-    if (setgroups(0, NULL) < 0)
+    /* Drop the runtime's own supplementary groups. In a user namespace
+     * whose setgroups is "deny" this fails with EPERM, and there are none
+     * worth dropping (they show as the overflow gid and grant nothing).
+     * Tried rather than read from /proc/self/setgroups: an exec'd process
+     * sees the container's /proc, which the container controls. */
+    if (setgroups(0, NULL) < 0 && !(in_userns && errno == EPERM))
       return sk_fail_errno(err, "process.user.additionalGids: setgroups([])");
     return 0;
   }
@@ -158,8 +144,8 @@ static int set_groups(const oci_user *u, bool in_userns, sk_error **err) {
   if (setgroups(u->n_additional_gids, (const gid_t *)u->additional_gids) < 0) {
     int e = errno;
     const char *why = "";
-    if (denied)
-      why = " (/proc/self/setgroups is \"deny\" in this user namespace)";
+    if (in_userns && e == EPERM)
+      why = " (setgroups is denied in this user namespace)";
     else if (in_userns && e == EINVAL)
       why = " (a gid is not mapped in the user namespace)";
     return sk_fail(err, e, "process.user.additionalGids: setgroups%s", why);

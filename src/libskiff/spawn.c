@@ -60,9 +60,18 @@ static void describe_exit(int status, char *buf, size_t len) {
     snprintf(buf, len, "ended with wait status %d", status);
 }
 
+int spawn_commit(struct sk_spawned *s, sk_error **err) {
+  int r = sync_send(s->syncfd, SK_MSG_COMMIT, 0, NULL, err);
+  sk_closep(&s->syncfd);
+  return r;
+}
+
 void spawn_abort(struct sk_spawned *s) {
-  if (s->pid <= 0)
+  sk_closep(&s->syncfd);
+  if (s->pid <= 0) {
+    sk_closep(&s->pidfd);
     return;
+  }
   if (s->pidfd >= 0)
     syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
   else
@@ -114,10 +123,16 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
   _cleanup_close_ int parent_end = sp[0];
   _cleanup_close_ int child_end = sp[1];
 
+  /* A pid namespace given by path is joined "for children" just for the
+   * clone; our later children (the runtime's hooks) must be born in ours
+   * again (runtime.md: they run in the runtime namespace). */
+  _cleanup_close_ int own_pidns = -1;
+  if (plan->ns[SK_NS_PID].path && plan->ns[SK_NS_USER].path == NULL)
+    own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
   if (namespaces_join_for_children(plan, err) < 0)
     return -1;
 
-  struct sk_spawned s = {.pid = -1, .pidfd = -1};
+  struct sk_spawned s = {.pid = -1, .pidfd = -1, .syncfd = -1};
   s.pid = clone_init(plan->clone_flags, cg ? cgroup_clone_fd(cg) : -1, &s.pidfd);
   if (s.pid < 0)
     return sk_fail_errno(err, "clone the container init (namespace flags 0x%lx)",
@@ -127,6 +142,10 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
     init_main(plan, child_end, fifo_rd, fifo_wr);
   }
   sk_closep(&child_end);
+  if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
+    sk_fail_errno(err, "return to the runtime's pid namespace");
+    goto fail;
+  }
 
   if (namespaces_write_id_maps(plan, s.pid, err) < 0)
     goto fail;
@@ -140,6 +159,7 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
     goto fail;
   if (wait_ready(plan, &s, parent_end, hooks, err) < 0)
     goto fail;
+  s.syncfd = sk_steal_fd(&parent_end);
   *out = s;
   return 0;
 

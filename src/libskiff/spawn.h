@@ -13,7 +13,12 @@
 struct sk_spawned {
   pid_t pid;
   int pidfd;
+  int syncfd; /* until spawn_commit */
 };
+
+/* Tell the waiting init that the container is saved (it stops dying with
+ * the runtime). Closes the sync socket. */
+int spawn_commit(struct sk_spawned *s, sk_error **err);
 
 /* Clone the init (which runs init_main()), write its id maps, let it go and
  * wait until it is ready (or report its error). `fifo_rd`/`fifo_wr` are the

@@ -111,6 +111,8 @@ static int load_state(sk_container *c, sk_error **err) {
   c->cgroup_path = oci_json_get_top_string(data, len, "cgroupPath");
   _cleanup_free_ char *systemd = oci_json_get_top_string(data, len, "systemdCgroup");
   c->systemd_cgroup = systemd && strcmp(systemd, "1") == 0;
+  _cleanup_free_ char *keyring = oci_json_get_top_string(data, len, "noNewKeyring");
+  c->no_new_keyring = keyring && strcmp(keyring, "1") == 0;
   _cleanup_free_ char *hooks = oci_json_get_top_string(data, len, "postHooks");
   c->post_hooks = hooks && strcmp(hooks, "1") == 0;
   return 0;
@@ -186,6 +188,8 @@ int state_save(sk_container *c, sk_error **err) {
     oci_jw_kv_string(w, "cgroupPath", c->cgroup_path);
   if (c->systemd_cgroup)
     oci_jw_kv_int(w, "systemdCgroup", 1);
+  if (c->no_new_keyring)
+    oci_jw_kv_int(w, "noNewKeyring", 1);
   oci_jw_end_object(w);
   _cleanup_free_ char *doc = oci_jw_finish(w);
   if (doc == NULL)
@@ -270,8 +274,8 @@ enum sk_status state_status(const sk_container *c) {
   unsigned long long start = state_pid_start_time(c->state->pid, &zombie);
   if (start == 0 || zombie || start != c->pid_start_time)
     return SK_STOPPED;
-  if (faccessat(c->dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-    return SK_CREATED;
+  /* Frozen first: a created container can be paused too, and it must then
+   * say so (resume takes it back to created). */
   if (c->cgroup_path) {
     sk_cgroup *cg = NULL;
     sk_error *ignored = NULL;
@@ -282,6 +286,8 @@ enum sk_status state_status(const sk_container *c) {
     if (frozen)
       return SK_PAUSED;
   }
+  if (faccessat(c->dirfd, "exec.fifo", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return SK_CREATED;
   return SK_RUNNING;
 }
 

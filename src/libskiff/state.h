@@ -33,6 +33,7 @@ typedef struct sk_container {
   bool post_hooks; /* the config has poststart or poststop hooks */
   char *cgroup_path; /* cgroup_path() of its cgroup, NULL if none */
   bool systemd_cgroup;
+  bool no_new_keyring; /* created with --no-new-keyring */
 } sk_container;
 
 /* A container id: 1..1024 chars of [A-Za-z0-9_+.-], not "." or "..". */
@@ -52,8 +53,8 @@ void state_close(sk_container **c);
 #define _cleanup_container_ __attribute__((cleanup(state_close)))
 
 /* The live status: stopped when the init is gone (or a zombie, or its pid
- * was reused: start time differs), created while exec.fifo exists, paused
- * when its cgroup is frozen, otherwise running. */
+ * was reused: start time differs), paused when its cgroup is frozen,
+ * created while exec.fifo exists, otherwise running. */
 enum sk_status state_status(const sk_container *c);
 
 /* Start time of `pid` (field 22 of /proc/<pid>/stat); 0 if gone. Sets

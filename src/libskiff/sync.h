@@ -11,6 +11,9 @@
  *                                    createRuntime hooks now (only sent
  *                                    when the config has some)
  *   parent -> init   SK_MSG_HOOKS_DONE  they succeeded: go on
+ *   parent -> init   SK_MSG_COMMIT   after READY: the state is saved, the
+ *                                    container exists; an EOF instead (the
+ *                                    runtime failed or died) ends the init
  *
  * An EOF without READY or ERROR means the init died; the parent reports
  * its wait status. */
@@ -21,7 +24,14 @@
 
 #include "error.h"
 
-enum sk_msg_type { SK_MSG_GO = 1, SK_MSG_READY, SK_MSG_ERROR, SK_MSG_HOOKS, SK_MSG_HOOKS_DONE };
+enum sk_msg_type {
+  SK_MSG_GO = 1,
+  SK_MSG_READY,
+  SK_MSG_ERROR,
+  SK_MSG_HOOKS,
+  SK_MSG_HOOKS_DONE,
+  SK_MSG_COMMIT
+};
 
 #define SK_MSG_MAX_PAYLOAD 4000
 

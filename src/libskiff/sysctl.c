@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "procfs.h"
 #include "util.h"
@@ -17,6 +18,22 @@ static bool in_list(const char *key, const char *const *list) {
   for (size_t i = 0; list[i]; i++)
     if (strcmp(list[i], key) == 0)
       return true;
+  return false;
+}
+
+static bool same_ns_as_ours(const char *path, const char *kind) {
+  static const struct {
+    const char *kind, *proc;
+  } names[] = {{"network", "net"}, {"ipc", "ipc"}, {"uts", "uts"}};
+  for (size_t i = 0; i < SK_ARRAY_SIZE(names); i++) {
+    if (strcmp(names[i].kind, kind) != 0)
+      continue;
+    char ours[64];
+    struct stat a, b;
+    snprintf(ours, sizeof(ours), "/proc/self/ns/%s", names[i].proc);
+    return stat(path, &a) == 0 && stat(ours, &b) == 0 && a.st_ino == b.st_ino &&
+           a.st_dev == b.st_dev;
+  }
   return false;
 }
 
@@ -48,10 +65,13 @@ static int check_key(const sk_plan *plan, const char *name, sk_error **err) {
                    "host",
                    name);
   }
-  /* A network namespace joined by path is somebody else's but still not
-   * the host's: allowed, as runc does for ipc and net. */
   if (!plan->ns[kind].wanted)
     return sk_fail(err, 0, "linux.sysctl[\"%s\"]: requires %s in linux.namespaces", name, need);
+  /* A namespace joined by path is somebody else's, allowed as runc does,
+   * unless it is the host's own. */
+  if (plan->ns[kind].path && same_ns_as_ours(plan->ns[kind].path, sk_ns_name(kind)))
+    return sk_fail(err, 0, "linux.sysctl[\"%s\"]: the %s namespace %s is the host's", name,
+                   sk_ns_name(kind), plan->ns[kind].path);
   return 0;
 }
 

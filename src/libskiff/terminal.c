@@ -79,7 +79,9 @@ int terminal_setup(const oci_process *p, int console_fd, bool container_console,
     snprintf(name, sizeof(name), "/dev/pts/%u", ptn);
   if (sk_send_fd(console_fd, master, name, strlen(name), err) < 0)
     return sk_wrap(err, "--console-socket: send the terminal");
-  if (setsid() < 0)
+  /* The init and exec child are session leaders already (no controlling
+   * terminal yet): the pty becomes theirs. */
+  if (getsid(0) != getpid() && setsid() < 0)
     return sk_fail_errno(err, "process.terminal: setsid");
   if (ioctl(peer, TIOCSCTTY, 0) < 0)
     return sk_fail_errno(err, "process.terminal: make the pty the controlling terminal");

@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 void sk_strv_free(char **v) {
@@ -121,6 +123,32 @@ int sk_mkdir_p(const char *path, mode_t mode, sk_error **err) {
   return 0;
 }
 
+/* The highest fd number worth looking at without close_range. */
+static unsigned int fd_limit(void) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 1 << 20)
+    return 1 << 20;
+  return (unsigned int)rl.rlim_cur;
+}
+
+/* close_range(from, to, flags), or one fd at a time where the kernel lacks
+ * it (before 5.9; CLOSE_RANGE_CLOEXEC before 5.11). */
+static void close_or_cloexec_range(unsigned int from, unsigned int to, unsigned int flags) {
+  if (syscall(SYS_close_range, from, to, flags) == 0)
+    return;
+  unsigned int limit = fd_limit();
+  if (to > limit)
+    to = limit;
+  for (unsigned int fd = from; fd <= to && fd < limit; fd++) {
+    if (flags & CLOSE_RANGE_CLOEXEC)
+      fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+    else
+      close((int)fd);
+  }
+}
+
+void sk_cloexec_from(unsigned int first) { close_or_cloexec_range(first, ~0U, CLOSE_RANGE_CLOEXEC); }
+
 void sk_close_fds_except(unsigned int first, int *keep, size_t n) {
   for (size_t i = 0; i < n; i++)
     for (size_t j = i + 1; j < n; j++)
@@ -134,9 +162,9 @@ void sk_close_fds_except(unsigned int first, int *keep, size_t n) {
     if (keep[i] < 0 || (unsigned int)keep[i] < from)
       continue;
     if ((unsigned int)keep[i] > from)
-      syscall(SYS_close_range, from, (unsigned int)keep[i] - 1, 0);
+      close_or_cloexec_range(from, (unsigned int)keep[i] - 1, 0);
     from = (unsigned int)keep[i] + 1;
   }
-  syscall(SYS_close_range, from, ~0U, 0);
+  close_or_cloexec_range(from, ~0U, 0);
 }
 

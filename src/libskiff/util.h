@@ -67,6 +67,8 @@ int sk_write_at(int dirfd, const char *name, const char *data, sk_error **err);
  * ignored; the array is sorted in place): close_range over the gaps, a
  * handful of syscalls. */
 void sk_close_fds_except(unsigned int first, int *keep, size_t n);
+/* Mark every fd from `first` up close-on-exec. */
+void sk_cloexec_from(unsigned int first);
 /* mkdir -p with mode for each created component. */
 int sk_mkdir_p(const char *path, mode_t mode, sk_error **err);
 
