@@ -221,7 +221,8 @@ int cgroup_create(const struct sk_cgroup_opts *o, sk_cgroup **out, sk_error **er
     sk_error *ignored = NULL;
     if (cg->path && !o->systemd)
       remove_dirs(cg, &ignored);
-    if (o->systemd && cg->path) {
+    /* Only a unit we started: a name clash is another container's. */
+    if (o->systemd && cg->unit_started) {
       /* this process joined the scope to start it: leave before stopping
        * it, or systemd's SIGTERM to the scope kills the runtime too */
       cg_systemd_leave(cg);

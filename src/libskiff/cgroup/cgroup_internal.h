@@ -60,6 +60,7 @@ struct sk_cgroup {
   bool rootless;
   char *path; /* "/skiff/<id>": the same below every hierarchy root */
   char *unit; /* systemd scope name, NULL with cgroupfs */
+  bool unit_started; /* we started it: ours to stop when create fails */
   char *v2_root; /* /sys/fs/cgroup or /sys/fs/cgroup/unified, or NULL */
   char *v2_dir;  /* v2_root + path */
   int v2_fd;     /* O_PATH|O_DIRECTORY fd of v2_dir, or -1 */

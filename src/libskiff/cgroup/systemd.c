@@ -241,6 +241,7 @@ int cg_systemd_start(sk_cgroup *cg, const char *slice, const oci_resources *r,
     if (rc < 0)
       return sk_fail(err, -rc, "systemd cgroup driver: wait for the job of %s", cg->unit);
   }
+  cg->unit_started = true;
   if (strcmp(w.result, "done") != 0)
     return sk_fail(err, 0, "systemd cgroup driver: starting %s: job %s", cg->unit, w.result);
   return 0;
