@@ -113,11 +113,54 @@ static int join_ns(enum sk_ns_kind k, const char *path, sk_error **err) {
   return 0;
 }
 
-int namespaces_join_for_children(const sk_plan *plan, sk_error **err) {
-  if (plan->ns[SK_NS_PID].path && plan->ns[SK_NS_USER].path == NULL &&
-      join_ns(SK_NS_PID, plan->ns[SK_NS_PID].path, err) < 0)
-    return -1;
+static const char *const proc_ns_names[SK_NS_COUNT] = {
+    [SK_NS_USER] = "user", [SK_NS_MOUNT] = "mnt", [SK_NS_PID] = "pid",
+    [SK_NS_NET] = "net",   [SK_NS_IPC] = "ipc",   [SK_NS_UTS] = "uts",
+    [SK_NS_CGROUP] = "cgroup", [SK_NS_TIME] = "time"};
+
+/* Namespaces given by path that the runtime joins before the clone, for
+ * the init to inherit: a pid namespace (it applies to children only), and,
+ * with a new user namespace, the others the init could no longer join once
+ * it is inside it (they belong to another user namespace: EPERM). A mount
+ * namespace is not among them: the init must mount in its own. */
+static bool joined_by_runtime(const sk_plan *plan, enum sk_ns_kind k) {
+  if (plan->ns[k].path == NULL || plan->ns[SK_NS_USER].path != NULL)
+    return false;
+  if (k == SK_NS_PID)
+    return true;
+  return sk_plan_new_ns(plan, SK_NS_USER) &&
+         (k == SK_NS_NET || k == SK_NS_IPC || k == SK_NS_UTS || k == SK_NS_CGROUP ||
+          k == SK_NS_TIME);
+}
+
+int namespaces_join_for_children(const sk_plan *plan, struct sk_ns_saved *saved,
+                                 sk_error **err) {
+  for (int k = 0; k < SK_NS_COUNT; k++)
+    saved->fd[k] = -1;
+  for (int k = 0; k < SK_NS_COUNT; k++) {
+    if (!joined_by_runtime(plan, k))
+      continue;
+    char own[64];
+    snprintf(own, sizeof(own), "/proc/self/ns/%s", proc_ns_names[k]);
+    saved->fd[k] = open(own, O_RDONLY | O_CLOEXEC);
+    if (saved->fd[k] < 0)
+      return sk_fail_errno(err, "open %s", own);
+    if (join_ns(k, plan->ns[k].path, err) < 0)
+      return -1;
+  }
   return 0;
+}
+
+int namespaces_restore(struct sk_ns_saved *saved, sk_error **err) {
+  int r = 0;
+  for (int k = 0; k < SK_NS_COUNT; k++) {
+    if (saved->fd[k] < 0)
+      continue;
+    if (r == 0 && setns(saved->fd[k], sk_ns_clone_flag(k)) < 0)
+      r = sk_fail_errno(err, "return to the runtime's %s namespace", sk_ns_name(k));
+    sk_closep(&saved->fd[k]);
+  }
+  return r;
 }
 
 static int write_map(pid_t pid, const char *file, const oci_id_mapping *m, size_t n,
@@ -178,8 +221,8 @@ int namespaces_enter(const sk_plan *plan, sk_error **err) {
   for (int k = SK_NS_MOUNT; k < SK_NS_COUNT; k++) {
     if (plan->ns[k].path == NULL)
       continue;
-    if (k == SK_NS_PID && !user_by_path)
-      continue; /* joined by the parent for its children */
+    if (joined_by_runtime(plan, k))
+      continue; /* inherited from the runtime (see joined_by_runtime) */
     if (k == SK_NS_PID)
       return sk_fail(err, 0,
                      "linux.namespaces: joining a pid namespace together with a user namespace "

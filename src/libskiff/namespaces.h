@@ -18,9 +18,17 @@ int namespaces_plan(sk_plan *plan, sk_error **err);
  * joined by path everything is unshared in the child after joining it. */
 unsigned long namespaces_clone_flags(const sk_plan *plan);
 
-/* Parent side, before clone: join the pid and time namespaces given by path
- * "for children" so that the init is created inside them. */
-int namespaces_join_for_children(const sk_plan *plan, sk_error **err);
+/* Parent side, around the clone: join the namespaces given by path that
+ * the init must inherit rather than join itself (pid; with a new user
+ * namespace also net, ipc, uts, cgroup, time), saving ours, and return to
+ * ours right after the clone: the runtime's hooks run in the runtime's
+ * namespaces. */
+struct sk_ns_saved {
+  int fd[SK_NS_COUNT];
+};
+int namespaces_join_for_children(const sk_plan *plan, struct sk_ns_saved *saved,
+                                 sk_error **err);
+int namespaces_restore(struct sk_ns_saved *saved, sk_error **err);
 
 /* Parent side, after clone: write uid_map and gid_map of the new user
  * namespace of `pid`. */

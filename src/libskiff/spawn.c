@@ -123,17 +123,23 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
   _cleanup_close_ int parent_end = sp[0];
   _cleanup_close_ int child_end = sp[1];
 
-  /* A pid namespace given by path is joined "for children" just for the
-   * clone; our later children (the runtime's hooks) must be born in ours
-   * again (runtime.md: they run in the runtime namespace). */
-  _cleanup_close_ int own_pidns = -1;
-  if (plan->ns[SK_NS_PID].path && plan->ns[SK_NS_USER].path == NULL)
-    own_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-  if (namespaces_join_for_children(plan, err) < 0)
+  struct sk_ns_saved saved;
+  if (namespaces_join_for_children(plan, &saved, err) < 0) {
+    sk_error *ignored = NULL;
+    namespaces_restore(&saved, &ignored);
+    sk_error_free(&ignored);
     return -1;
+  }
 
   struct sk_spawned s = {.pid = -1, .pidfd = -1, .syncfd = -1};
   s.pid = clone_init(plan->clone_flags, cg ? cgroup_clone_fd(cg) : -1, &s.pidfd);
+  int clone_errno = errno;
+  int restored = 0;
+  if (s.pid != 0) /* back in our own namespaces; the child keeps what it inherited */
+    restored = namespaces_restore(&saved, err);
+  errno = clone_errno;
+  if (s.pid < 0 && restored < 0)
+    return -1;
   if (s.pid < 0)
     return sk_fail_errno(err, "clone the container init (namespace flags 0x%lx)",
                          plan->clone_flags);
@@ -142,10 +148,8 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
     init_main(plan, child_end, fifo_rd, fifo_wr);
   }
   sk_closep(&child_end);
-  if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
-    sk_fail_errno(err, "return to the runtime's pid namespace");
+  if (restored < 0)
     goto fail;
-  }
 
   if (namespaces_write_id_maps(plan, s.pid, err) < 0)
     goto fail;

@@ -4,10 +4,12 @@ keyrings, exec's identity flags, preserved fds, namespaces given by path,
 pausing a created container."""
 
 import os
+import subprocess
 
 import pytest
 
 from exec_helpers import exec_out, start_container
+from fs_helpers import chown_tree, userns_config
 from helpers import sh
 from proc_helpers import install_probe
 
@@ -99,3 +101,26 @@ def test_pause_and_resume_a_created_container(rt, bundle):
   rt.wait_status(cid, "stopped")
   assert (bundle.rootfs / "tmp" / "ran").read_text() == "started\n"
   assert rt("delete", cid).rc == 0
+
+
+@pytest.fixture
+def host_netns(ctx):
+  """A network namespace of the host's user namespace, at a path."""
+  name = f"sk{ctx.token}"[:15]
+  if subprocess.run(["ip", "netns", "add", name], capture_output=True).returncode:
+    pytest.skip("ip netns add failed")
+  yield f"/run/netns/{name}"
+  subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def test_new_user_namespace_with_a_network_namespace_by_path(rt, bundle, host_netns):
+  """Kubernetes pods with user namespaces: a new user namespace, the pod's
+  network namespace (owned by the host's user namespace) by path. The init
+  could not join it from inside its new user namespace: the runtime joins
+  it for the clone."""
+  userns_config(bundle, host_id=300000)
+  chown_tree(bundle.rootfs, 300000, 300000)
+  bundle.set_namespace("network", path=host_netns)
+  out = rt.output(bundle, sh("readlink /proc/self/ns/net; id -u"))
+  want = f"net:[{os.stat(host_netns).st_ino}]"
+  assert out.split() == [want, "0"], out
