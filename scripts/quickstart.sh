@@ -4,7 +4,7 @@
 set -e
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-./autogen.sh >/dev/null
+./autogen.sh >/dev/null 2>&1
 ./configure -q
 make -j"$(nproc)" >/dev/null
 echo "built ./skiff: $(./skiff --version | head -1)"
