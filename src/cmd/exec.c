@@ -23,7 +23,7 @@ static const char usage[] =
     "  -d, --detach              return once the process runs\n"
     "      --pid-file FILE       write the process's pid to FILE\n"
     "      --preserve-fds N      pass N fds (from 3) to the process\n"
-    "      --cgroup PATH         (cgroup v2) sub-cgroup to run in (not supported yet)\n"
+    "      --cgroup [CTRL:]PATH  an existing sub-cgroup of the container's to run in\n"
     "      --ignore-paused       allow exec into a paused container\n";
 
 /* Append to a NULL-terminated vector. */

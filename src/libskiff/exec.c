@@ -390,7 +390,8 @@ static int open_console(struct exec_plan *x, const struct sk_exec_opts *o, int *
 
 /* Clone the child into the container's cgroup and namespaces and wait
  * until it has called execve (EOF) or failed (ERROR). */
-static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, pid_t *out, sk_error **err) {
+static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, const char *sub_cgroup, pid_t *out,
+                      sk_error **err) {
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
     return sk_fail_errno(err, "socketpair");
@@ -434,7 +435,12 @@ static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, pid_t *out, sk_error *
       goto fail;
     }
   }
-  if ((cg && cgroup_enter(cg, pid, err) < 0) || sync_send(parent_end, SK_MSG_GO, 0, NULL, err) < 0)
+  if (cg && cgroup_enter(cg, pid, err) < 0)
+    goto fail;
+  if (sub_cgroup && (cg == NULL ? sk_fail(err, ENOTSUP, "--cgroup: the container has no cgroup")
+                                : cgroup_enter_sub(cg, sub_cgroup, pid, err)) < 0)
+    goto fail;
+  if (sync_send(parent_end, SK_MSG_GO, 0, NULL, err) < 0)
     goto fail;
   struct sk_msg msg;
   int r = sync_recv(parent_end, &msg, err);
@@ -462,8 +468,6 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
   if (st != SK_RUNNING && st != SK_CREATED && st != SK_PAUSED)
     return sk_fail(err, 0, "container \"%s\" is %s: cannot exec in it", c->id,
                    sk_status_name(st));
-  if (o->cgroup)
-    return sk_fail(err, ENOTSUP, "--cgroup: sub-cgroups for exec are not supported yet");
   if ((x->config = container_saved_config(c, err)) == NULL)
     return -1;
   if (build_process(x, o, err) < 0)
@@ -493,7 +497,7 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
   if (st == SK_PAUSED)
     state_close(cp);
   pid_t pid = -1;
-  if (spawn_exec(x, cg, &pid, err) < 0)
+  if (spawn_exec(x, cg, o->cgroup, &pid, err) < 0)
     return -1;
   sk_closep(&x->console_fd);
   _cleanup_close_ int master = -1;

@@ -582,3 +582,45 @@ def test_exec_cpu_affinity_bad_list(rt, bundle):
   assert res.rc == 1, res
   assert "process.execCPUAffinity.final" in res.err and "1-0" in res.err, res
   rt.remove(cid)
+
+
+def _container_cgroup_dirs(cid):
+  """The container's default cgroup (/skiff/<id>) in every hierarchy."""
+  root = "/sys/fs/cgroup"
+  dirs = []
+  for name in sorted(os.listdir(root)):
+    d = os.path.join(root, name, "skiff", cid)
+    if not os.path.islink(os.path.join(root, name)) and os.path.isdir(d):
+      dirs.append(d)
+  if os.path.isdir(os.path.join(root, "skiff", cid)):  # pure v2
+    dirs.append(os.path.join(root, "skiff", cid))
+  return dirs
+
+
+def test_exec_into_a_sub_cgroup(rt, bundle):
+  cid = start_container(rt, bundle)
+  subs = [os.path.join(d, "sub") for d in _container_cgroup_dirs(cid)]
+  assert subs
+  for s in subs:
+    os.mkdir(s)
+    for knob in ("cpuset.cpus", "cpuset.mems"):  # v1 cpuset: empty until set
+      parent = os.path.join(os.path.dirname(s), knob)
+      if os.path.exists(parent) and "/cpuset/" in s:
+        with open(parent) as f, open(os.path.join(s, knob), "w") as g:
+          g.write(f.read())
+  try:
+    out = exec_out(rt, cid, "cat", "/proc/self/cgroup", extra=["--cgroup", "sub"])
+    lines = [l for l in out.splitlines() if l]
+    assert lines and all(l.endswith(f"/skiff/{cid}/sub") for l in lines), out
+    # "ctrl:path": only that controller's hierarchy
+    if any("/pids/" in s for s in subs):
+      out = exec_out(rt, cid, "cat", "/proc/self/cgroup", extra=["--cgroup", "pids:sub"])
+      for l in out.splitlines():
+        want_sub = l.split(":")[1] == "pids"
+        assert l.endswith(f"/{cid}/sub") == want_sub, out
+    res = rt("exec", "--cgroup", "nosuch", cid, "true")
+    assert res.rc == 1 and "--cgroup nosuch" in res.err, res
+  finally:
+    for s in subs:
+      os.rmdir(s)
+  rt.remove(cid)

@@ -267,6 +267,49 @@ int cgroup_enter(sk_cgroup *cg, pid_t pid, sk_error **err) {
   return 0;
 }
 
+static bool listed(const char *list, size_t len, const char *name) {
+  for (const char *p = list; p < list + len;) {
+    size_t n = strcspn(p, ",");
+    if (n > (size_t)(list + len - p))
+      n = (size_t)(list + len - p);
+    if (n == strlen(name) && strncmp(p, name, n) == 0)
+      return true;
+    p += n + 1;
+  }
+  return false;
+}
+
+int cgroup_enter_sub(sk_cgroup *cg, const char *spec, pid_t pid, sk_error **err) {
+  const char *colon = strchr(spec, ':');
+  const char *sub = colon ? colon + 1 : spec;
+  size_t ctrl_len = colon ? (size_t)(colon - spec) : 0;
+  while (*sub == '/')
+    sub++;
+  if (*sub == '\0' || strstr(sub, "..") != NULL)
+    return sk_fail(err, EINVAL, "--cgroup %s: a path below the container's cgroup is needed", spec);
+  char buf[32], dir[4096];
+  snprintf(buf, sizeof(buf), "%d", (int)pid);
+  bool any = false;
+  for (int c = 0; c < CG_V1_COUNT; c++) {
+    if (cg->v1[c].dir == NULL || !cg->v1[c].primary ||
+        (colon && !listed(spec, ctrl_len, cg_v1_names[c])))
+      continue;
+    snprintf(dir, sizeof(dir), "%s/%s", cg->v1[c].dir, sub);
+    if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
+      return sk_wrap(err, "--cgroup %s", spec);
+    any = true;
+  }
+  if (!colon && cg->v2_dir) {
+    snprintf(dir, sizeof(dir), "%s/%s", cg->v2_dir, sub);
+    if (cg_write(dir, "cgroup.procs", buf, NULL, err) < 0)
+      return sk_wrap(err, "--cgroup %s", spec);
+    any = true;
+  }
+  if (!any)
+    return sk_fail(err, ENOENT, "--cgroup %s: no such controller in the container's cgroups", spec);
+  return 0;
+}
+
 int cgroup_open(const char *saved_path, bool systemd, const char *id, sk_cgroup **out,
                 sk_error **err) {
   if (saved_path == NULL || saved_path[0] != '/' || strstr(saved_path, "/../") ||

@@ -41,6 +41,10 @@ int cgroup_clone_fd(const sk_cgroup *cg);
 /* Move `pid` into the cgroup (every v1 hierarchy + unified). No-op for
  * what CLONE_INTO_CGROUP already did. */
 int cgroup_enter(sk_cgroup *cg, pid_t pid, sk_error **err);
+/* `exec --cgroup`: move `pid` (already in the container's cgroup) into
+ * the existing sub-cgroup `spec` of it: "path" for every hierarchy, or
+ * "ctrl[,ctrl]:path" for those v1 controllers (runc's forms). */
+int cgroup_enter_sub(sk_cgroup *cg, const char *spec, pid_t pid, sk_error **err);
 /* A string to save in state.json, from which cgroup_open finds it again. */
 const char *cgroup_path(const sk_cgroup *cg);
 int cgroup_open(const char *saved_path, bool systemd, const char *id, sk_cgroup **out,
