@@ -47,6 +47,8 @@ struct exec_plan {
   unsigned long join_flags;     /* namespaces the child joins */
   unsigned long children_flags; /* joined by the runtime for its children */
   bool in_userns;
+  char *state_json; /* for a seccomp listener, else NULL ("{}") */
+  pid_t host_pid;   /* the child's pid as the runtime sees it */
   bool new_keyring; /* the container has its own session keyring */
   const char *container_id;
   bool has_oom_score_adj; /* written by the runtime, see spawn_exec */
@@ -68,6 +70,7 @@ static void exec_plan_clear(struct exec_plan *x) {
   if (x->config)
     oci_config_free(x->config);
   seccomp_plan_clear(&x->seccomp);
+  free(x->state_json);
   sk_closep(&x->pidfd);
   sk_closep(&x->console_fd);
 }
@@ -313,6 +316,11 @@ static int exec_child_setup(struct exec_plan *x, int syncfd, char **exe, sk_erro
   int r = sync_recv(syncfd, &msg, err);
   if (r <= 0 || msg.type != SK_MSG_GO)
     return r < 0 ? -1 : sk_fail(err, EPROTO, "the runtime went away before the go");
+  x->host_pid = (pid_t)atoi(msg.payload);
+  /* listenerPath is a path of the runtime's mount namespace: connect before
+   * joining the container's. */
+  if (seccomp_connect_listener(&x->seccomp, err) < 0)
+    return -1;
   if (x->proc.exec_cpu_affinity && set_affinity("final", x->proc.exec_cpu_affinity->final, err) < 0)
     return -1;
   /* One setns for all: the kernel enters the user namespace first. Joining
@@ -335,7 +343,7 @@ static int exec_child_setup(struct exec_plan *x, int syncfd, char **exe, sk_erro
     return -1;
   if (process_find_executable(&x->proc, exe, err) < 0)
     return -1;
-  if (!x->proc.no_new_privileges && seccomp_install(&x->seccomp, "{}", 0, err) < 0)
+  if (!x->proc.no_new_privileges && seccomp_install(&x->seccomp, x->state_json, x->host_pid, err) < 0)
     return -1;
   if (process_apply(&x->proc, x->in_userns, err) < 0)
     return -1;
@@ -357,7 +365,8 @@ _Noreturn static void exec_child(struct exec_plan *x, int syncfd) {
     _exit(1);
   }
   sk_cloexec_from(3 + (unsigned int)x->preserve_fds);
-  if (x->proc.no_new_privileges && seccomp_install(&x->seccomp, "{}", 0, &err) < 0) {
+  if (x->proc.no_new_privileges &&
+      seccomp_install(&x->seccomp, x->state_json, x->host_pid, &err) < 0) {
     sync_send_error(syncfd, err);
     _exit(1);
   }
@@ -440,7 +449,10 @@ static int spawn_exec(struct exec_plan *x, sk_cgroup *cg, const char *sub_cgroup
   if (sub_cgroup && (cg == NULL ? sk_fail(err, ENOTSUP, "--cgroup: the container has no cgroup")
                                 : cgroup_enter_sub(cg, sub_cgroup, pid, err)) < 0)
     goto fail;
-  if (sync_send(parent_end, SK_MSG_GO, 0, NULL, err) < 0)
+  /* The go carries the child's pid as we see it (seccomp listener). */
+  char pidbuf[16];
+  snprintf(pidbuf, sizeof(pidbuf), "%d", pid);
+  if (sync_send(parent_end, SK_MSG_GO, 0, pidbuf, err) < 0)
     goto fail;
   struct sk_msg msg;
   int r = sync_recv(parent_end, &msg, err);
@@ -474,9 +486,15 @@ static int exec_locked(sk_container **cp, struct exec_plan *x, const struct sk_e
     return -1;
   if (x->config->linux_ && seccomp_plan(x->config->linux_->seccomp, &x->seccomp, err) < 0)
     return -1;
-  if (x->seccomp.notify)
-    return sk_fail(err, ENOTSUP, "exec: a seccomp filter with SCMP_ACT_NOTIFY is not supported "
-                                 "for exec yet");
+  if (x->seccomp.notify) {
+    /* The container process state sent with the listener fd. */
+    char *saved = c->state->status;
+    c->state->status = (char *)sk_status_name(st);
+    x->state_json = oci_state_to_json(c->state, false);
+    c->state->status = saved;
+    if (x->state_json == NULL)
+      return sk_fail(err, ENOMEM, "exec: state");
+  }
   x->init_pid = c->state->pid;
   x->container_id = c->id;
   x->new_keyring = !c->no_new_keyring;

@@ -624,3 +624,38 @@ def test_exec_into_a_sub_cgroup(rt, bundle):
     for s in subs:
       os.rmdir(s)
   rt.remove(cid)
+
+
+def test_exec_with_a_seccomp_notify_profile(rt, bundle, ctx):
+  """The exec'd process gets the container's filter, and a filter with
+  SCMP_ACT_NOTIFY sends its own listener fd to listenerPath, with the
+  container's state and the exec'd process's pid."""
+  from proc_helpers import NotifyAgent
+  sock = ctx.tmp / "agent.sock"
+  bundle.config["linux"]["seccomp"] = {
+      "defaultAction": "SCMP_ACT_ALLOW", "listenerPath": str(sock),
+      "listenerMetadata": "exec-meta",
+      "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}
+  first = NotifyAgent(sock)
+  try:
+    # `start` returns after the init's execve, so after it sent its own
+    # listener fd: this agent got it (and is not needed any more)
+    cid = start_container(rt, bundle)
+    assert first.fds
+  finally:
+    first.close()
+  if sock.exists():
+    sock.unlink()
+  agent = NotifyAgent(sock)
+  try:
+    out = exec_out(rt, cid, "sh", "-c", "mkdir /tmp/by-agent; echo rc=$?; "
+                   "test -d /tmp/by-agent && echo exists || echo absent")
+    agent.wait()
+    doc = agent.document()
+  finally:
+    agent.close()
+  assert out.splitlines() == ["rc=0", "absent"]
+  assert doc["fds"] == ["seccompFd"] and doc["metadata"] == "exec-meta"
+  assert doc["state"]["id"] == cid
+  assert doc["pid"] != doc["state"]["pid"] and doc["pid"] > 0
+  rt.remove(cid)
