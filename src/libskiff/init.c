@@ -110,7 +110,7 @@ static int setup_container(const sk_plan *plan, int syncfd, char **exe, pid_t *h
    * /dev/tty (TIOCSTI, CVE-2017-5226). */
   if (setsid() < 0)
     return sk_fail_errno(err, "setsid");
-  if (namespaces_enter(plan, err) < 0)
+  if (namespaces_enter(plan, syncfd, err) < 0)
     return -1;
   if (!plan->no_new_keyring && sk_join_session_keyring(plan->id, err) < 0)
     return -1;

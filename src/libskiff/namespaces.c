@@ -9,6 +9,10 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/sched.h>
+#include <sys/syscall.h>
+
+#include "sync.h"
 
 #include "util.h"
 
@@ -212,7 +216,23 @@ static int write_time_offsets(const oci_linux *lx, sk_error **err) {
   return 0;
 }
 
-int namespaces_enter(const sk_plan *plan, sk_error **err) {
+/* Fork (CLONE_PARENT: a child of the runtime, which reaps this process)
+ * into the pid namespace made or joined "for children"; the child tells
+ * the runtime its pid with SCM_CREDENTIALS (the kernel translates it) and
+ * carries on as the container's init. */
+static int become_pid_ns_init(int syncfd, sk_error **err) {
+  struct clone_args args;
+  memset(&args, 0, sizeof(args));
+  args.flags = CLONE_PARENT;
+  pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+  if (pid < 0)
+    return sk_fail_errno(err, "fork into the pid namespace");
+  if (pid > 0)
+    _exit(0);
+  return sync_send_own_pid(syncfd, err);
+}
+
+int namespaces_enter(const sk_plan *plan, int syncfd, sk_error **err) {
   const oci_linux *lx = plan->config->linux_;
   bool user_by_path = plan->ns[SK_NS_USER].path != NULL;
 
@@ -223,10 +243,7 @@ int namespaces_enter(const sk_plan *plan, sk_error **err) {
       continue;
     if (joined_by_runtime(plan, k))
       continue; /* inherited from the runtime (see joined_by_runtime) */
-    if (k == SK_NS_PID)
-      return sk_fail(err, 0,
-                     "linux.namespaces: joining a pid namespace together with a user namespace "
-                     "by path is not supported yet");
+    /* (a pid namespace by path applies to our children: see below) */
     if (join_ns(k, plan->ns[k].path, err) < 0)
       return -1;
   }
@@ -236,10 +253,6 @@ int namespaces_enter(const sk_plan *plan, sk_error **err) {
     for (int k = SK_NS_MOUNT; k < SK_NS_COUNT; k++)
       if (sk_plan_new_ns(plan, k) && k != SK_NS_TIME)
         late |= (unsigned long)ns_table[k].flag;
-    if (late & CLONE_NEWPID)
-      return sk_fail(err, 0,
-                     "linux.namespaces: a new pid namespace inside a user namespace joined by "
-                     "path is not supported yet");
   } else if (sk_plan_new_ns(plan, SK_NS_CGROUP)) {
     /* Unshared here, after the parent placed us in the container's cgroup,
      * so that the namespace's root is that cgroup. */
@@ -247,6 +260,10 @@ int namespaces_enter(const sk_plan *plan, sk_error **err) {
   }
   if (late && unshare((int)late) < 0)
     return sk_fail_errno(err, "unshare namespaces");
+  /* A pid namespace, new or by path, entered after a user namespace given by
+   * path applies only to our children: the init goes on in one. */
+  if (user_by_path && plan->ns[SK_NS_PID].wanted && become_pid_ns_init(syncfd, err) < 0)
+    return -1;
 
   /* A new time namespace applies to the children of the unsharer and, since
    * Linux 5.x, to the process itself at execve: offsets must be written

@@ -38,6 +38,6 @@ int namespaces_write_id_maps(const sk_plan *plan, pid_t pid, sk_error **err);
  * user namespace first), unshare the remaining new ones (cgroup after the
  * cgroup placement, time with linux.timeOffsets), become root in a new user
  * namespace, set hostname and domainname. */
-int namespaces_enter(const sk_plan *plan, sk_error **err);
+int namespaces_enter(const sk_plan *plan, int syncfd, sk_error **err);
 
 #endif

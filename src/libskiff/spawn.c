@@ -84,13 +84,35 @@ void spawn_abort(struct sk_spawned *s) {
   s->pidfd = -1;
 }
 
+/* The init forked into its pid namespace (namespaces.c,
+ * become_pid_ns_init): reap the old one, follow the new one. */
+static int switch_to_new_init(struct sk_spawned *s, pid_t pid, sk_error **err) {
+  if (pid <= 0)
+    return sk_fail(err, EPROTO, "the container init's new pid was not received");
+  while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
+    ;
+  sk_closep(&s->pidfd);
+  s->pid = pid;
+  s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+  if (s->pidfd < 0)
+    return sk_fail_errno(err, "pidfd_open of the container init %d", pid);
+  return 0;
+}
+
 /* Wait for READY, running the runtime's hooks when asked; an ERROR message
  * carries the init's own error chain. */
 static int wait_ready(const sk_plan *plan, struct sk_spawned *s, int syncfd,
                       sk_runtime_hooks_fn hooks, sk_error **err) {
   struct sk_msg msg;
+  pid_t sender;
   int r;
-  while ((r = sync_recv(syncfd, &msg, err)) == 1 && msg.type == SK_MSG_HOOKS) {
+  while ((r = sync_recv_from(syncfd, &msg, &sender, err)) == 1 &&
+         (msg.type == SK_MSG_HOOKS || msg.type == SK_MSG_NEWPID)) {
+    if (msg.type == SK_MSG_NEWPID) {
+      if (switch_to_new_init(s, sender, err) < 0)
+        return -1;
+      continue;
+    }
     if (hooks && hooks(plan, s->pid, err) < 0)
       return -1;
     if (sync_send(syncfd, SK_MSG_HOOKS_DONE, 0, NULL, err) < 0)
@@ -122,6 +144,11 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
     return sk_fail_errno(err, "socketpair");
   _cleanup_close_ int parent_end = sp[0];
   _cleanup_close_ int child_end = sp[1];
+  /* The init may tell us its new pid through SCM_CREDENTIALS. */
+  int on = 1;
+  if (plan->ns[SK_NS_USER].path && plan->ns[SK_NS_PID].wanted &&
+      setsockopt(parent_end, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) < 0)
+    return sk_fail_errno(err, "socket: SO_PASSCRED");
 
   struct sk_ns_saved saved;
   if (namespaces_join_for_children(plan, &saved, err) < 0) {

@@ -124,3 +124,26 @@ def test_new_user_namespace_with_a_network_namespace_by_path(rt, bundle, host_ne
   out = rt.output(bundle, sh("readlink /proc/self/ns/net; id -u"))
   want = f"net:[{os.stat(host_netns).st_ino}]"
   assert out.split() == [want, "0"], out
+
+
+def test_user_namespace_by_path_with_a_new_pid_namespace(rt, bundle, make_bundle):
+  """CRI-O/podman pods with a user namespace: each container joins the
+  pod's user namespace by path and has a pid namespace of its own. That
+  pid namespace must belong to the joined user namespace, so the init is
+  forked into it after joining (and the runtime follows the new pid)."""
+  userns_config(bundle, host_id=300000)
+  chown_tree(bundle.rootfs, 300000, 300000)
+  pod = start_container(rt, bundle)
+  pod_pid = rt.state(pod)["pid"]
+  other = make_bundle("member")
+  chown_tree(other.rootfs, 300000, 300000)
+  other.set_namespace("user", path=f"/proc/{pod_pid}/ns/user")
+  other.config["linux"].pop("uidMappings", None)
+  other.config["linux"].pop("gidMappings", None)
+  out = rt.output(other, sh("echo $$; readlink /proc/self/ns/user; "
+                            "readlink /proc/self/ns/pid; id -u"))
+  pid, userns, pidns, uid = out.split()
+  assert pid == "1" and uid == "0", out
+  assert userns == os.readlink(f"/proc/{pod_pid}/ns/user")
+  assert pidns != os.readlink(f"/proc/{pod_pid}/ns/pid")
+  rt.remove(pod)
