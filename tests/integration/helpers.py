@@ -444,8 +444,8 @@ def pid_alive(pid):
   try:
     with open(f"/proc/{pid}/stat") as f:
       stat = f.read()
-  except FileNotFoundError:
-    return False
+  except (FileNotFoundError, ProcessLookupError):
+    return False  # gone, possibly between the open and the read (ESRCH)
   return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
