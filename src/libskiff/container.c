@@ -252,8 +252,10 @@ static int create_locked(const struct sk_global *g, sk_plan *plan, sk_container 
     goto fail;
   if (open_console_channel(plan, &console_ours, err) < 0)
     goto fail;
+  sk_debug("container %s: planned, state dir made", plan->id);
   if (mounts_prepare_idmapped(plan, err) < 0 || cgroup_create(&cg_opts, &cg, err) < 0)
     goto fail;
+  sk_debug("container %s: cgroup %s ready", plan->id, cg ? cgroup_path(cg) : "(none)");
   if (cg && (c->cgroup_path = strdup(cgroup_path(cg))) == NULL) {
     sk_fail(err, ENOMEM, "cgroup");
     goto fail;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "init.h"
+#include "log.h"
 #include "namespaces.h"
 #include "sync.h"
 #include "util.h"
@@ -180,8 +181,10 @@ int spawn_init(const sk_plan *plan, sk_cgroup *cg, int fifo_rd, int fifo_wr,
 
   if (namespaces_write_id_maps(plan, s.pid, err) < 0)
     goto fail;
+  sk_debug("container %s: init %d cloned", plan->id, s.pid);
   if (cg && cgroup_enter(cg, s.pid, err) < 0)
     goto fail;
+  sk_debug("container %s: init in its cgroup", plan->id);
   /* The go carries the init's pid as we see it (for the seccomp listener's
    * container process state). */
   char pidbuf[16];
