@@ -16,34 +16,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 wt=$(cd "$here/../.." && pwd)
 . "$here/lib.sh"
 
-[ "$(id -u)" = 0 ] || die "run as root"
-[ -x "$wt/skiff" ] || die "build skiff first: ./autogen.sh && ./configure && make"
-find_kernel
-res=$wt/tests/vm/results
-mkdir -p "$VM_CACHE" "$res"
-initrd=$VM_CACHE/initramfs-$KVER.cpio.gz
-# a scratch disk: a real block device (vda) for the blockIO tests
-disk=$VM_CACHE/scratch.img
-[ -f "$disk" ] || truncate -s 64M "$disk"
-build_initramfs "$initrd" "$here/guest-init.sh"
-rm -f "$res"/systemd.*
-printf '%s\n' "$@" >"$res/systemd.args"
-
-log "booting $VMLINUZ (TCG); console: $res/systemd.console"
-start=$(date +%s)
-timeout "${SKIFF_VM_TIMEOUT:-1500}" qemu-system-x86_64 -accel tcg -cpu max \
-  -smp "${SKIFF_VM_CPUS:-2}" -m "${SKIFF_VM_MEM:-2048}" -nographic -no-reboot \
-  -kernel "$VMLINUZ" -initrd "$initrd" \
-  -append "console=ttyS0 rdinit=/init panic=-1 quiet skiff.wt=$wt skiff.run=systemd" \
-  -drive "file=$disk,format=raw,if=virtio" \
-  -virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap \
-  -virtfs "local,path=$wt,mount_tag=wt,security_model=none,multidevs=remap" \
-  </dev/null >"$res/systemd.console" 2>&1
-qrc=$?
-log "VM ran $(( $(date +%s) - start ))s (qemu status $qrc)"
-if [ ! -f "$res/systemd.rc" ]; then
-  tail -n 30 "$res/systemd.console" >&2
-  die "no result from the guest (see $res/systemd.console)"
-fi
-tail -n 40 "$res/systemd.log"
-exit "$(cat "$res/systemd.rc")"
+run_guest systemd "$@"
