@@ -6,6 +6,8 @@ it everywhere, frozen or not.
 
 Adapts to the host's layout (cgroup_helpers.LAYOUT: v1, hybrid, v2)."""
 
+import os
+
 import pytest
 
 import cgroup_helpers as cgh
@@ -146,3 +148,36 @@ def test_run_removes_cgroup_on_exit(rt, bundle):
   res = rt.run_container(bundle, sh("exit 3"), cid=cid)
   assert res.rc == 3, res
   cgh.assert_gone(Cgroup(f"/skiff/{cid}"))
+
+
+def test_relative_cgroups_path_is_under_the_runtimes_own_cgroup(rt, bundle, ctx):
+  """As runc: a relative linux.cgroupsPath is taken under the cgroup the
+  runtime itself runs in (the unified hierarchy's where there is one)."""
+  import json
+  import subprocess
+  v2 = "/sys/fs/cgroup" if cgh.LAYOUT == "v2" else "/sys/fs/cgroup/unified"
+  if not os.path.isdir(v2):
+    pytest.skip("no cgroup2 hierarchy")
+  own = f"/{ctx.token}-own"
+  os.mkdir(v2 + own)
+  try:
+    bundle.config["linux"]["cgroupsPath"] = "rel"
+    bundle.write()
+    cid = rt.new_id()
+    script = (f'echo $$ > {v2}{own}/cgroup.procs && exec "$@"')
+    # the init keeps stdio: no pipes (they would never reach EOF)
+    errf = ctx.tmp / "create.err"
+    with open(errf, "w") as err:
+      res = subprocess.run(["sh", "-c", script, "sh", rt.binary, "--root", str(rt.root),
+                            "create", "--bundle", str(bundle.path), cid],
+                           env=rt.env(), stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=err, timeout=30)
+    assert res.returncode == 0, errf.read_text()
+    with open(rt.root / cid / "state.json") as f:
+      assert json.load(f)["cgroupPath"] == f"{own}/rel"
+    cg = Cgroup(f"{own}/rel")
+    assert rt.state(cid)["pid"] in cg.procs()
+    assert rt("delete", "--force", cid).rc == 0
+  finally:
+    for d in Cgroup(own).existing_dirs():
+      d.rmdir()

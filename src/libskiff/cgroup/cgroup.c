@@ -118,6 +118,34 @@ int cg_locate(sk_cgroup *cg, sk_error **err) {
  * hierarchy root, relative ones are put under the root too (runc's
  * simplest compatible choice), absent means /skiff/<id>. ".." is refused:
  * it would let a config escape into another cgroup. */
+/* The runtime's own cgroup, the parent of a relative linux.cgroupsPath as
+ * in runc: the unified hierarchy's ("0::") where there is one, else the
+ * first v1 hierarchy's. One path serves every hierarchy here, so on a v1
+ * host where our own cgroups differ between hierarchies the first one
+ * decides. "" for the root. */
+static char *own_cgroup(void) {
+  FILE *f = fopen("/proc/self/cgroup", "re");
+  char line[4096], *first = NULL, *unified = NULL;
+  while (f && fgets(line, sizeof(line), f)) {
+    line[strcspn(line, "\n")] = '\0';
+    char *c2 = strchr(line, ':') ? strchr(strchr(line, ':') + 1, ':') : NULL;
+    if (c2 == NULL)
+      continue;
+    const char *path = strcmp(c2 + 1, "/") == 0 ? "" : c2 + 1;
+    if (strncmp(line, "0::", 3) == 0 && unified == NULL)
+      unified = strdup(path);
+    else if (first == NULL)
+      first = strdup(path);
+  }
+  if (f)
+    fclose(f);
+  if (unified) {
+    free(first);
+    return unified;
+  }
+  return first ? first : strdup("");
+}
+
 static int normalize_path(const char *in, const char *id, char **out, sk_error **err) {
   if (in == NULL || *in == '\0') {
     if (id == NULL || *id == '\0' || strchr(id, '/') || strcmp(id, "..") == 0 ||
@@ -126,6 +154,13 @@ static int normalize_path(const char *in, const char *id, char **out, sk_error *
     if (asprintf(out, "/skiff/%s", id) < 0)
       return sk_fail(err, ENOMEM, "linux.cgroupsPath");
     return 0;
+  }
+  _cleanup_free_ char *joined = NULL;
+  if (in[0] != '/') {
+    _cleanup_free_ char *own = own_cgroup();
+    if (own == NULL || asprintf(&joined, "%s/%s", own, in) < 0)
+      return sk_fail(err, ENOMEM, "linux.cgroupsPath");
+    in = joined;
   }
   size_t len = strlen(in);
   char *p = malloc(len + 2);
