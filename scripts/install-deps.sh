@@ -6,4 +6,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
   build-essential autoconf automake pkgconf \
   libyajl-dev libseccomp-dev libcap-dev libsystemd-dev \
-  busybox-static python3 python3-pytest iproute2 procps >/dev/null
+  busybox-static python3 python3-pytest iproute2 procps cpio >/dev/null
