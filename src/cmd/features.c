@@ -11,6 +11,7 @@
 #include "process.h"
 #include "seccomp_filter.h"
 #include "simple.h"
+#include "util.h"
 
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
@@ -26,12 +27,6 @@ static char *const namespaces[] = {"cgroup", "ipc", "mount", "network", "pid", "
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static size_t count(const char *const *v) {
-  size_t n = 0;
-  while (v && v[n])
-    n++;
-  return n;
-}
 
 /* A flag this kernel knows makes seccomp() fail on the NULL program with
  * EFAULT; an unknown one with EINVAL. */
@@ -60,7 +55,7 @@ int cmd_features(const struct sk_global *g, int argc, char **argv) {
   f.hooks = (char **)hooks;
   f.n_hooks = N(hooks);
   f.mount_options = (char **)sk_mount_option_names();
-  f.n_mount_options = count(sk_mount_option_names());
+  f.n_mount_options = sk_strv_length(sk_mount_option_names());
   f.idmap_enabled = true;
   /* The drivers of src/libskiff/cgroup: cgroupfs v1 and v2, systemd (the
    * user instance when rootless), rdma limits. */
@@ -78,13 +73,13 @@ int cmd_features(const struct sk_global *g, int argc, char **argv) {
   f.n_capabilities = ncaps;
   f.seccomp_enabled = true;
   f.seccomp_actions = (char **)seccomp_action_names;
-  f.n_seccomp_actions = count(seccomp_action_names);
+  f.n_seccomp_actions = sk_strv_length(seccomp_action_names);
   f.seccomp_operators = (char **)seccomp_operator_names;
-  f.n_seccomp_operators = count(seccomp_operator_names);
+  f.n_seccomp_operators = sk_strv_length(seccomp_operator_names);
   f.seccomp_archs = (char **)seccomp_arch_names;
-  f.n_seccomp_archs = count(seccomp_arch_names);
+  f.n_seccomp_archs = sk_strv_length(seccomp_arch_names);
   f.seccomp_known_flags = (char **)seccomp_flag_names;
-  f.n_seccomp_known_flags = count(seccomp_flag_names);
+  f.n_seccomp_known_flags = sk_strv_length(seccomp_flag_names);
   char *supported[8];
   f.seccomp_supported_flags = supported;
   f.n_seccomp_supported_flags = supported_seccomp_flags(supported);

@@ -75,12 +75,6 @@ static void exec_plan_clear(struct exec_plan *x) {
   sk_closep(&x->console_fd);
 }
 
-static size_t count(char *const *v) {
-  size_t n = 0;
-  while (v && v[n])
-    n++;
-  return n;
-}
 
 /* Strict "N" -> uint32 (`--user 1` means uid 1, never a name). */
 static bool parse_id(const char *s, size_t len, uint32_t *out) {
@@ -100,7 +94,7 @@ static bool parse_id(const char *s, size_t len, uint32_t *out) {
 
 /* The config's env with --env entries replacing those of the same name. */
 static char **merge_env(char **base, size_t n_base, char *const *extra, sk_error **err) {
-  size_t n_extra = count(extra);
+  size_t n_extra = sk_strv_length((const char *const *)extra);
   char **env = calloc(n_base + n_extra + 1, sizeof(char *));
   if (env == NULL) {
     sk_fail(err, ENOMEM, "--env");
@@ -129,7 +123,7 @@ static char **merge_env(char **base, size_t n_base, char *const *extra, sk_error
 
 /* A capability set plus the --cap names not already in it. */
 static char **add_caps(char **set, size_t n_set, char *const *add, size_t *n_out) {
-  size_t n_add = count(add);
+  size_t n_add = sk_strv_length((const char *const *)add);
   char **v = calloc(n_set + n_add + 1, sizeof(char *));
   if (v == NULL)
     return NULL;
@@ -159,7 +153,7 @@ static int apply_cap_flags(struct exec_plan *x, const struct sk_exec_opts *o, sk
   if (base == NULL)
     base = &empty;
   x->caps = *base;
-  if (count(o->caps) == 0) {
+  if (sk_strv_length((const char *const *)o->caps) == 0) {
     x->proc.capabilities = base == &empty ? NULL : (oci_capabilities *)base;
     return 0;
   }
@@ -186,7 +180,7 @@ static int apply_user_flags(struct exec_plan *x, const struct sk_exec_opts *o, s
       return sk_fail(err, 0, "--user \"%s\": expected a numeric UID[:GID]", o->user);
   }
   /* --additional-gids adds to the config's groups, as runc does. */
-  size_t n = count(o->additional_gids), base = x->proc.user.n_additional_gids;
+  size_t n = sk_strv_length((const char *const *)o->additional_gids), base = x->proc.user.n_additional_gids;
   if (n) {
     x->gids = calloc(base + n, sizeof(uint32_t));
     if (x->gids == NULL)
@@ -231,7 +225,7 @@ static int build_process(struct exec_plan *x, const struct sk_exec_opts *o, sk_e
     if (o->process_label)
       x->proc.selinux_label = (char *)o->process_label;
     x->proc.args = o->args;
-    x->proc.n_args = count(o->args);
+    x->proc.n_args = sk_strv_length((const char *const *)o->args);
     if (apply_user_flags(x, o, err) < 0 || apply_cap_flags(x, o, err) < 0)
       return -1;
   }
@@ -249,7 +243,7 @@ static int build_process(struct exec_plan *x, const struct sk_exec_opts *o, sk_e
     return -1;
   x->proc.args = x->argv;
   x->proc.env = x->envp;
-  x->proc.n_env = count(x->envp);
+  x->proc.n_env = sk_strv_length((const char *const *)x->envp);
   return lsm_validate(&x->proc, err);
 }
 
@@ -286,26 +280,9 @@ static int set_affinity(const char *field, const char *list, sk_error **err) {
   if (list == NULL || list[0] == '\0')
     return 0;
   cpu_set_t set;
-  CPU_ZERO(&set);
-  const char *p = list;
-  while (*p) {
-    char *end;
-    long a = strtol(p, &end, 10), b = a;
-    if (end == p)
-      return sk_fail(err, 0, "process.execCPUAffinity.%s: invalid CPU list \"%s\"", field, list);
-    if (*end == '-') {
-      p = end + 1;
-      b = strtol(p, &end, 10);
-      if (end == p || b < a)
-        return sk_fail(err, 0, "process.execCPUAffinity.%s: invalid CPU list \"%s\"", field,
-                       list);
-    }
-    for (long c = a; c <= b && c < CPU_SETSIZE; c++)
-      CPU_SET((int)c, &set);
-    p = end;
-    while (*p == ',' || *p == ' ')
-      p++;
-  }
+  /* cpu_set_t is an array of unsigned long bits */
+  if (sk_parse_num_list(list, (unsigned long *)&set, CPU_SETSIZE) < 0)
+    return sk_fail(err, 0, "process.execCPUAffinity.%s: invalid CPU list \"%s\"", field, list);
   if (sched_setaffinity(0, sizeof(set), &set) < 0)
     return sk_fail_errno(err, "process.execCPUAffinity.%s \"%s\"", field, list);
   return 0;

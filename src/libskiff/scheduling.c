@@ -85,32 +85,6 @@ static int scheduler_attr(const oci_scheduler *s, struct sched_attr_v1 *a, sk_er
   return 0;
 }
 
-/* "0-3,5" -> bit mask (first 1024 nodes). */
-static int parse_nodes(const char *s, unsigned long *mask, size_t words, sk_error **err) {
-  memset(mask, 0, words * sizeof(unsigned long));
-  const char *p = s;
-  while (p && *p) {
-    char *end;
-    unsigned long a = strtoul(p, &end, 10), b = a;
-    if (end == p)
-      return sk_fail(err, 0, "linux.memoryPolicy.nodes: invalid node list \"%s\"", s);
-    if (*end == '-') {
-      p = end + 1;
-      b = strtoul(p, &end, 10);
-      if (end == p || b < a)
-        return sk_fail(err, 0, "linux.memoryPolicy.nodes: invalid node list \"%s\"", s);
-    }
-    if (b >= words * 8 * sizeof(unsigned long))
-      return sk_fail(err, 0, "linux.memoryPolicy.nodes: node %lu is out of range", b);
-    for (unsigned long n = a; n <= b; n++)
-      mask[n / (8 * sizeof(unsigned long))] |= 1UL << (n % (8 * sizeof(unsigned long)));
-    p = *end == ',' ? end + 1 : end;
-    if (*end != ',' && *end != '\0')
-      return sk_fail(err, 0, "linux.memoryPolicy.nodes: invalid node list \"%s\"", s);
-  }
-  return 0;
-}
-
 static int memory_policy(const oci_memory_policy *m, bool apply, sk_error **err) {
   unsigned long mode, flags = 0, v;
   if (lookup(mpol_modes, m->mode, &mode) < 0)
@@ -123,8 +97,9 @@ static int memory_policy(const oci_memory_policy *m, bool apply, sk_error **err)
     flags |= v;
   }
   unsigned long mask[16];
-  if (parse_nodes(m->nodes ? m->nodes : "", mask, 16, err) < 0)
-    return -1;
+  if (sk_parse_num_list(m->nodes ? m->nodes : "", mask, 16 * 8 * sizeof(unsigned long)) < 0)
+    return sk_fail(err, 0, "linux.memoryPolicy.nodes: invalid node list \"%s\"%s", m->nodes,
+                   errno == ERANGE ? " (a node is out of range)" : "");
   if (!apply)
     return 0;
   bool empty = m->nodes == NULL || m->nodes[0] == '\0';

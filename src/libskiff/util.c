@@ -168,3 +168,46 @@ void sk_close_fds_except(unsigned int first, int *keep, size_t n) {
   close_or_cloexec_range(from, ~0U, 0);
 }
 
+
+size_t sk_strv_length(const char *const *v) {
+  size_t n = 0;
+  while (v && v[n])
+    n++;
+  return n;
+}
+
+int sk_parse_num_list(const char *s, unsigned long *mask, size_t bits) {
+  const size_t word = 8 * sizeof(unsigned long);
+  memset(mask, 0, (bits + word - 1) / word * sizeof(unsigned long));
+  const char *p = s;
+  while (*p == ' ')
+    p++;
+  while (*p) {
+    char *end;
+    if (*p < '0' || *p > '9')
+      return errno = EINVAL, -1;
+    unsigned long a = strtoul(p, &end, 10), b = a;
+    if (*end == '-') {
+      p = end + 1;
+      if (*p < '0' || *p > '9')
+        return errno = EINVAL, -1;
+      b = strtoul(p, &end, 10);
+    }
+    if (b < a)
+      return errno = EINVAL, -1;
+    if (b >= bits)
+      return errno = ERANGE, -1;
+    for (unsigned long n = a; n <= b; n++)
+      mask[n / word] |= 1UL << (n % word);
+    p = end;
+    while (*p == ' ')
+      p++;
+    if (*p == ',')
+      p++;
+    else if (*p != '\0')
+      return errno = EINVAL, -1;
+    while (*p == ' ')
+      p++;
+  }
+  return 0;
+}

@@ -69,6 +69,12 @@ int sk_write_at(int dirfd, const char *name, const char *data, sk_error **err);
 void sk_close_fds_except(unsigned int first, int *keep, size_t n);
 /* Mark every fd from `first` up close-on-exec. */
 void sk_cloexec_from(unsigned int first);
+/* Length of a NULL-terminated vector (0 for NULL). */
+size_t sk_strv_length(const char *const *v);
+/* A kernel-style list of numbers ("0-3,5", spaces allowed around the
+ * commas) as a bit mask of `bits` bits. -1 with errno EINVAL when it is
+ * malformed, ERANGE when a number does not fit. */
+int sk_parse_num_list(const char *s, unsigned long *mask, size_t bits);
 /* mkdir -p with mode for each created component. */
 int sk_mkdir_p(const char *path, mode_t mode, sk_error **err);
 
